@@ -1,0 +1,22 @@
+# bx_module(NAME <target> DIR <folder under src> [DEPS targets...])
+# One static library per module folder; its *_test.cc files become one GoogleTest binary.
+# Sources are globbed so that adding a file to a module needs no CMake edit.
+function(bx_module)
+  cmake_parse_arguments(M "" "NAME;DIR" "DEPS;TEST_DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${M_DIR}/*.cc)
+  file(GLOB tests CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${M_DIR}/*_test.cc)
+  list(REMOVE_ITEM srcs ${tests} "")
+  list(FILTER srcs EXCLUDE REGEX "/main\\.cc$")  # the binary's entry point is not library code
+  if(srcs)
+    add_library(${M_NAME} STATIC ${srcs})
+    target_link_libraries(${M_NAME} PUBLIC ${M_DEPS})
+  else()
+    add_library(${M_NAME} INTERFACE)
+    target_link_libraries(${M_NAME} INTERFACE ${M_DEPS})
+  endif()
+  if(tests AND BX_BUILD_TESTS)
+    add_executable(${M_NAME}_test ${tests})
+    target_link_libraries(${M_NAME}_test PRIVATE ${M_NAME} ${M_TEST_DEPS} bx_testing GTest::gtest_main GTest::gmock)
+    gtest_discover_tests(${M_NAME}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  endif()
+endfunction()

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bx {
+
+// 1204 -> "1,204": counts users read.
+std::string FormatCount(uint64_t n);
+// 1536 -> "1.5 KiB".
+std::string FormatBytes(uint64_t n);
+
+// Appends `text` to `out` as the inside of a JSON string (no quotes). Invalid UTF-8 becomes
+// U+FFFD and NUL bytes are dropped, so whatever the input, the output is valid JSON.
+void AppendJsonEscaped(std::string_view text, std::string& out);
+// `text` as a quoted JSON string.
+std::string JsonQuote(std::string_view text);
+
+}  // namespace bx
