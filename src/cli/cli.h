@@ -1,0 +1,26 @@
+#pragma once
+// The command line. Exit status: 0 success, 1 a run or request failed, 2 bad input (flags,
+// config), with the problem on stderr.
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace bx {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+
+// A command's work, run after parsing; returns the exit status.
+using CommandAction = std::function<int()>;
+
+int RunCli(int argc, char** argv);
+
+// Each adds its subcommand to `parent` and points `action` at its work when chosen.
+void AddGenerateCommand(CLI::App& parent, CommandAction& action);
+void AddExportCommand(CLI::App& parent, CommandAction& action);
+void AddDemoCommand(CLI::App& parent, CommandAction& action);
+
+}  // namespace bx

@@ -1,0 +1,117 @@
+#include "core/export_definition.h"
+
+#include <fmt/format.h>
+
+#include "base/error.h"
+#include "core/json_fields.h"
+
+namespace bx {
+namespace {
+
+constexpr double kMaxFileSizeMb = 1024 * 1024;  // 1 TiB: beyond any object store's object limit
+
+FileOutput ParseFileOutput(JsonFields& config) {
+  FileOutput out;
+  out.keys.prefix_template = config.OptionalString("prefix").value_or("");
+  ValidatePrefixTemplate(out.keys.prefix_template, config.Path("prefix"));
+
+  const std::string format_name = config.OptionalString("file_format").value_or("JSONLines");
+  const auto format = ParseFileFormat(format_name);
+  if (!format) {
+    throw InvalidArgument(config.Path("file_format"),
+                          "'" + format_name + "' is not a file format; use JSONLines or Parquet");
+  }
+  out.keys.format = *format;
+
+  const std::string codec_name = config.OptionalString("compression").value_or("");
+  const auto codec = ParseCompression(codec_name);
+  if (!codec || !FormatSupports(*format, *codec)) {
+    throw InvalidArgument(
+        config.Path("compression"),
+        fmt::format("'{}' is not available for {}; use {}", codec_name, format_name,
+                    *format == FileFormat::kParquet ? "zstd, lz4, snappy, gzip, brotli or none"
+                                                    : "gzip, brotli, zstd, lz4 or none"));
+  }
+  out.keys.compression = *codec;
+
+  const auto mb = config.OptionalNumber("max_file_size_mb", 0, kMaxFileSizeMb);
+  if (mb && *mb > 0) {
+    out.max_file_size_bytes = static_cast<uint64_t>(*mb * 1024 * 1024);
+    out.keys.numbered = true;
+  }
+  out.keys.legacy_parquet_extension = config.OptionalBool("legacy_parquet_extension").value_or(false);
+  return out;
+}
+
+FileDestinationConfig ParseFileDestination(JsonFields& config) {
+  FileDestinationConfig file;
+  file.path = config.RequiredString("path");
+  file.output = ParseFileOutput(config);
+  return file;
+}
+
+}  // namespace
+
+const FileOutput* ExportDefinition::file_output() const {
+  if (auto* file = std::get_if<FileDestinationConfig>(&destination)) return &file->output;
+  return nullptr;
+}
+
+ExportDefinition ParseExportDefinition(const nlohmann::json& json) {
+  JsonFields top(json, "");
+  ExportDefinition def;
+  def.id = top.OptionalString("id").value_or("");
+  def.name = top.RequiredString("name");
+
+  const std::string model = top.OptionalString("model").value_or("events");
+  const auto parsed_model = ParseModel(model);
+  if (!parsed_model) {
+    throw InvalidArgument("model", "'" + model + "' is not a model; use events, persons or sessions");
+  }
+  if (*parsed_model != Model::kEvents) {
+    throw InvalidArgument("model", "'" + model + "' is not supported yet; use events");
+  }
+  def.model = *parsed_model;
+
+  const std::string interval = top.RequiredString("interval");
+  const auto kind = ParseIntervalKind(interval);
+  if (!kind) {
+    throw InvalidArgument("interval", "'" + interval +
+                                          "' is not an interval; use hour, day, week, "
+                                          "'every 5 minutes' or 'every 15 minutes'");
+  }
+  def.interval = *kind;
+  def.timezone = top.OptionalString("timezone").value_or("UTC");
+  def.interval_offset = top.OptionalInt("interval_offset", INT64_MIN, INT64_MAX).value_or(0);
+  (void)def.schedule();  // validates timezone and interval_offset together with the interval
+
+  def.team_id = top.OptionalInt("team_id", 0, INT64_MAX);
+  def.paused = top.OptionalBool("paused").value_or(false);
+  if (auto s = top.OptionalString("start_at")) def.start_at = ParseIsoTime(*s, "start_at");
+  if (auto s = top.OptionalString("end_at")) def.end_at = ParseIsoTime(*s, "end_at");
+  if (def.start_at && def.end_at && *def.start_at >= *def.end_at) {
+    throw InvalidArgument("end_at", "must be after start_at");
+  }
+
+  const nlohmann::json* dest = top.Optional("destination");
+  if (!dest) throw InvalidArgument("destination", "is required");
+  JsonFields destination(*dest, "destination");
+  def.destination_type = destination.RequiredString("type");
+  const nlohmann::json* config_json = destination.Optional("config");
+  if (!config_json) throw InvalidArgument("destination.config", "is required");
+  JsonFields config(*config_json, "destination.config");
+  if (def.destination_type == "File") {
+    def.destination = ParseFileDestination(config);
+  } else {
+    throw InvalidArgument("destination.type",
+                          "'" + def.destination_type + "' is not a supported destination; use File");
+  }
+  def.include_events = config.OptionalStringList("include_events");
+  def.exclude_events = config.OptionalStringList("exclude_events");
+  config.RejectUnknown();
+  destination.RejectUnknown();
+  top.RejectUnknown();
+  return def;
+}
+
+}  // namespace bx

@@ -1,0 +1,119 @@
+#include "core/intervals.h"
+
+#include <chrono>
+
+#include <cctz/civil_time.h>
+
+#include "base/error.h"
+
+namespace bx {
+namespace {
+
+constexpr Micros kMinute = 60 * kMicrosPerSecond;
+constexpr Micros kHour = 60 * kMinute;
+constexpr Micros kDay = 24 * kHour;
+
+Micros FloorTo(Micros t, Micros step) {
+  Micros q = t / step;
+  if (t % step != 0 && t < 0) --q;
+  return q * step;
+}
+
+using SysMicros = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
+
+cctz::civil_second ToCivil(Micros t, const cctz::time_zone& zone) {
+  const auto tp = std::chrono::time_point_cast<cctz::seconds>(
+      SysMicros(std::chrono::microseconds(FloorTo(t, kMicrosPerSecond))));
+  return cctz::convert(tp, zone);
+}
+
+Micros FromCivil(const cctz::civil_second& cs, const cctz::time_zone& zone) {
+  // For a local time skipped by a DST change, cctz picks the instant computed with the offset in
+  // force before the change, i.e. the first valid local time after the gap.
+  const auto tp = cctz::convert(cs, zone);
+  return std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::optional<IntervalKind> ParseIntervalKind(std::string_view name) {
+  if (name == "every 5 minutes") return IntervalKind::kEvery5Minutes;
+  if (name == "every 15 minutes") return IntervalKind::kEvery15Minutes;
+  if (name == "hour") return IntervalKind::kHour;
+  if (name == "day") return IntervalKind::kDay;
+  if (name == "week") return IntervalKind::kWeek;
+  return std::nullopt;
+}
+
+std::string_view IntervalKindName(IntervalKind kind) {
+  switch (kind) {
+    case IntervalKind::kEvery5Minutes: return "every 5 minutes";
+    case IntervalKind::kEvery15Minutes: return "every 15 minutes";
+    case IntervalKind::kHour: return "hour";
+    case IntervalKind::kDay: return "day";
+    case IntervalKind::kWeek: return "week";
+  }
+  return "hour";
+}
+
+Schedule::Schedule(IntervalKind kind, std::string_view timezone, int64_t offset_seconds)
+    : kind_(kind), offset_seconds_(offset_seconds) {
+  if (!cctz::load_time_zone(std::string(timezone), &zone_)) {
+    throw InvalidArgument("timezone", "unknown time zone '" + std::string(timezone) +
+                                          "'; use an IANA name such as Europe/Berlin or UTC");
+  }
+  const int64_t limit = kind == IntervalKind::kDay ? 86400 : kind == IntervalKind::kWeek ? 7 * 86400 : 1;
+  if (offset_seconds < 0 || offset_seconds >= limit) {
+    throw InvalidArgument(
+        "interval_offset",
+        kind == IntervalKind::kDay    ? "must be between 0 and 86399 seconds for a daily export"
+        : kind == IntervalKind::kWeek ? "must be between 0 and 604799 seconds for a weekly export"
+                                      : "is only allowed for day and week intervals");
+  }
+}
+
+Micros Schedule::NominalLength() const {
+  switch (kind_) {
+    case IntervalKind::kEvery5Minutes: return 5 * kMinute;
+    case IntervalKind::kEvery15Minutes: return 15 * kMinute;
+    case IntervalKind::kHour: return kHour;
+    case IntervalKind::kDay: return kDay;
+    case IntervalKind::kWeek: return 7 * kDay;
+  }
+  return kHour;
+}
+
+Micros Schedule::Floor(Micros t) const {
+  if (!is_civil()) return FloorTo(t, NominalLength());
+  const cctz::civil_second local = ToCivil(t, zone_) - offset_seconds_;
+  cctz::civil_day day(local);
+  if (kind_ == IntervalKind::kWeek) {
+    // civil_day arithmetic: back to the Sunday on or before `day`.
+    const int since_sunday = (static_cast<int>(cctz::get_weekday(day)) + 1) % 7;
+    day -= since_sunday;
+  }
+  Micros b = FromCivil(cctz::civil_second(day) + offset_seconds_, zone_);
+  // An offset landing in a DST gap can map past `t`: the boundary is then the previous one.
+  while (b > t) {
+    day -= kind_ == IntervalKind::kWeek ? 7 : 1;
+    b = FromCivil(cctz::civil_second(day) + offset_seconds_, zone_);
+  }
+  return b;
+}
+
+Micros Schedule::Next(Micros b) const {
+  if (!is_civil()) return b + NominalLength();
+  // Local days last 23 to 25 hours: three hours past the nominal length lies inside the next
+  // interval, whose floor is the next boundary.
+  return Floor(b + NominalLength() + 3 * kHour);
+}
+
+std::vector<Interval> Schedule::IntervalsWithin(Micros start, Micros end) const {
+  std::vector<Interval> out;
+  Micros b = Floor(start);
+  if (b < start) b = Next(b);
+  for (Micros n = Next(b); n <= end; b = n, n = Next(b)) out.push_back({b, n});
+  return out;
+}
+
+}  // namespace bx

@@ -1,0 +1,96 @@
+#include "core/intervals.h"
+
+#include <gtest/gtest.h>
+
+#include "base/error.h"
+
+namespace bx {
+namespace {
+
+Micros T(const char* iso) { return ParseIsoTime(iso, "test"); }
+
+std::vector<std::pair<std::string, std::string>> Spans(const std::vector<Interval>& intervals) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Interval& i : intervals) out.emplace_back(FormatIso(i.start), FormatIso(i.end));
+  return out;
+}
+
+using Table = std::vector<std::pair<std::string, std::string>>;
+
+TEST(Intervals, HourDropsLeadingAndTrailingPartials) {
+  Schedule s(IntervalKind::kHour);
+  EXPECT_EQ(Spans(s.IntervalsWithin(T("2024-01-15T00:17:00Z"), T("2024-01-15T03:30:00Z"))),
+            (Table{{"2024-01-15T01:00:00+00:00", "2024-01-15T02:00:00+00:00"},
+                   {"2024-01-15T02:00:00+00:00", "2024-01-15T03:00:00+00:00"}}));
+  EXPECT_EQ(s.IntervalsWithin(T("2024-01-15T00:00:00Z"), T("2024-01-16T00:00:00Z")).size(), 24u);
+  EXPECT_TRUE(s.IntervalsWithin(T("2024-01-15T00:00:00Z"), T("2024-01-15T00:59:59Z")).empty());
+}
+
+TEST(Intervals, FiveAndFifteenMinutes) {
+  Schedule five(IntervalKind::kEvery5Minutes);
+  EXPECT_EQ(Spans(five.IntervalsWithin(T("2024-01-15T00:00:00Z"), T("2024-01-15T00:17:00Z"))),
+            (Table{{"2024-01-15T00:00:00+00:00", "2024-01-15T00:05:00+00:00"},
+                   {"2024-01-15T00:05:00+00:00", "2024-01-15T00:10:00+00:00"},
+                   {"2024-01-15T00:10:00+00:00", "2024-01-15T00:15:00+00:00"}}));
+  Schedule fifteen(IntervalKind::kEvery15Minutes);
+  EXPECT_EQ(fifteen.IntervalsWithin(T("2024-01-15T00:00:00Z"), T("2024-01-15T01:00:00Z")).size(),
+            4u);
+  EXPECT_EQ(fifteen.Floor(T("2024-01-15T00:29:59Z")), T("2024-01-15T00:15:00Z"));
+}
+
+TEST(Intervals, DayInUtc) {
+  Schedule s(IntervalKind::kDay);
+  EXPECT_EQ(Spans(s.IntervalsWithin(T("2024-01-15"), T("2024-01-17T12:00:00Z"))),
+            (Table{{"2024-01-15T00:00:00+00:00", "2024-01-16T00:00:00+00:00"},
+                   {"2024-01-16T00:00:00+00:00", "2024-01-17T00:00:00+00:00"}}));
+}
+
+TEST(Intervals, BerlinDayIs23HoursOnTheSpringChangeAnd25InAutumn) {
+  Schedule s(IntervalKind::kDay, "Europe/Berlin");
+  EXPECT_EQ(Spans(s.IntervalsWithin(T("2024-03-30T00:00:00+01:00"), T("2024-04-01T00:00:00+02:00"))),
+            (Table{{"2024-03-29T23:00:00+00:00", "2024-03-30T23:00:00+00:00"},
+                   {"2024-03-30T23:00:00+00:00", "2024-03-31T22:00:00+00:00"}}));
+  EXPECT_EQ(Spans(s.IntervalsWithin(T("2024-10-26T00:00:00+02:00"), T("2024-10-28T00:00:00+01:00"))),
+            (Table{{"2024-10-25T22:00:00+00:00", "2024-10-26T22:00:00+00:00"},
+                   {"2024-10-26T22:00:00+00:00", "2024-10-27T23:00:00+00:00"}}));
+}
+
+TEST(Intervals, BerlinDayWithAnOffsetAcrossTheSpringChange) {
+  // Days run from 03:00 local: the one holding the change lasts 23 hours.
+  Schedule s(IntervalKind::kDay, "Europe/Berlin", 3 * 3600);
+  EXPECT_EQ(Spans(s.IntervalsWithin(T("2024-03-30T00:00:00Z"), T("2024-04-01T12:00:00Z"))),
+            (Table{{"2024-03-30T02:00:00+00:00", "2024-03-31T01:00:00+00:00"},
+                   {"2024-03-31T01:00:00+00:00", "2024-04-01T01:00:00+00:00"}}));
+  // 02:30 local does not exist on 2024-03-31: that day starts at the first valid time after it.
+  Schedule gap(IntervalKind::kDay, "Europe/Berlin", 2 * 3600 + 1800);
+  const auto days = gap.IntervalsWithin(T("2024-03-30T00:00:00Z"), T("2024-04-02T00:00:00Z"));
+  ASSERT_GE(days.size(), 2u);
+  for (size_t i = 1; i < days.size(); ++i) EXPECT_EQ(days[i - 1].end, days[i].start);
+}
+
+TEST(Intervals, WeekStartsSundayPlusOffset) {
+  Schedule sunday(IntervalKind::kWeek);
+  EXPECT_EQ(Spans(sunday.IntervalsWithin(T("2024-01-10"), T("2024-01-30"))),
+            (Table{{"2024-01-14T00:00:00+00:00", "2024-01-21T00:00:00+00:00"},
+                   {"2024-01-21T00:00:00+00:00", "2024-01-28T00:00:00+00:00"}}));
+  Schedule monday_9am(IntervalKind::kWeek, "UTC", 86400 + 9 * 3600);
+  EXPECT_EQ(Spans(monday_9am.IntervalsWithin(T("2024-01-10"), T("2024-01-25"))),
+            (Table{{"2024-01-15T09:00:00+00:00", "2024-01-22T09:00:00+00:00"}}));
+  Schedule berlin(IntervalKind::kWeek, "Europe/Berlin");
+  const auto weeks = berlin.IntervalsWithin(T("2024-03-20"), T("2024-04-10"));
+  ASSERT_EQ(weeks.size(), 2u);
+  EXPECT_EQ(weeks[0].end - weeks[0].start, 7 * 24 * 3600 * kMicrosPerSecond);
+  EXPECT_EQ(weeks[1].end - weeks[1].start, (7 * 24 - 1) * 3600 * kMicrosPerSecond);  // 31 March
+}
+
+TEST(Intervals, RejectsBadZonesAndOffsets) {
+  EXPECT_THROW(Schedule(IntervalKind::kDay, "Mars/Olympus"), Error);
+  EXPECT_THROW(Schedule(IntervalKind::kDay, "UTC", 86400), Error);
+  EXPECT_THROW(Schedule(IntervalKind::kDay, "UTC", -1), Error);
+  EXPECT_THROW(Schedule(IntervalKind::kWeek, "UTC", 7 * 86400), Error);
+  EXPECT_THROW(Schedule(IntervalKind::kHour, "UTC", 60), Error);
+  EXPECT_NO_THROW(Schedule(IntervalKind::kWeek, "UTC", 7 * 86400 - 1));
+}
+
+}  // namespace
+}  // namespace bx

@@ -1,0 +1,56 @@
+#pragma once
+// Object keys of the file-writing destinations, byte-compatible with the reference system
+// (SPEC §4): prefix + "/" + start + "-" + end + ["-" + n] + "." + ext [+ "." + codec].
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/formats.h"
+#include "core/intervals.h"
+
+namespace bx {
+
+// Replaces {year} {month} {day} {hour} {minute} {second} (zero-padded, from the interval end)
+// and {table} {data_interval_start} {data_interval_end}. A template with an unknown variable or
+// a malformed brace is used verbatim, and a warning saying so is appended to `warnings`.
+std::string RenderPrefix(std::string_view prefix_template, const Interval& interval,
+                         std::string_view table, std::vector<std::string>* warnings);
+
+// prefix + "/" + name without a leading "/", empty segments or "." segments. Throws
+// InvalidArgument for a ".." segment: a key may never climb out of its destination.
+std::string JoinKey(std::string_view prefix, std::string_view name);
+
+// Throws InvalidArgument naming `field` when a prefix template holds a ".." segment.
+void ValidatePrefixTemplate(std::string_view prefix_template, const std::string& field);
+
+struct KeyLayout {
+  std::string prefix_template;
+  FileFormat format = FileFormat::kJsonLines;
+  Compression compression = Compression::kNone;
+  bool numbered = false;  // true iff max_file_size_mb is set: "-n" even for a single file
+  bool legacy_parquet_extension = false;
+};
+
+// The keys of one interval's files and manifest.
+class IntervalKeys {
+ public:
+  IntervalKeys(const KeyLayout& layout, const Interval& interval, std::string_view table,
+               std::vector<std::string>* warnings);
+
+  std::string DataKey(size_t file_number) const;
+  std::string ManifestKey() const;
+  // The prefix the keys share, after rendering ("" for none).
+  const std::string& prefix() const { return prefix_; }
+  // "start-end": every key of the interval's files begins with prefix + "/" + this.
+  const std::string& base_name() const { return base_; }
+
+ private:
+  std::string prefix_;
+  std::string base_;
+  std::string extension_;
+  bool numbered_;
+};
+
+}  // namespace bx

@@ -1,0 +1,113 @@
+#include "format/jsonl/jsonl_encoder.h"
+
+#include <charconv>
+#include <vector>
+
+#include "base/strings.h"
+#include "base/time.h"
+#include "format/jsonl/json_sanitizer.h"
+
+namespace bx {
+namespace {
+
+constexpr size_t kFlushBytes = 64 << 10;
+
+class JsonLinesEncoder : public Encoder {
+ public:
+  JsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink)
+      : sink_(std::move(sink)) {
+    for (size_t i = 0; i < schema.fields.size(); ++i) {
+      keys_.push_back((i == 0 ? "{" : ",") + JsonQuote(schema.fields[i].name) + ":");
+    }
+    buffer_.reserve(kFlushBytes * 2);
+  }
+
+  ~JsonLinesEncoder() override { Abort(); }
+
+  void Add(const RecordBatch& batch, size_t begin, size_t end) override {
+    for (size_t row = begin; row < end; ++row) {
+      AppendRow(batch, row);
+      if (buffer_.size() >= kFlushBytes) Flush();
+    }
+    Flush();
+    rows_ += end - begin;
+  }
+
+  uint64_t EstimatedFileBytes() const override { return sink_->EstimatedSize(); }
+
+  void Finish() override {
+    Flush();
+    sink_->Finish();
+    finished_ = true;
+  }
+
+  void Abort() noexcept override {
+    if (!finished_) sink_->Abort();
+    finished_ = true;
+  }
+
+  uint64_t rows() const override { return rows_; }
+  uint64_t repaired_values() const override { return repaired_; }
+
+ private:
+  void Flush() {
+    if (buffer_.empty()) return;
+    sink_->Append(buffer_);
+    buffer_.clear();
+  }
+
+  void AppendRow(const RecordBatch& batch, size_t row) {
+    for (size_t c = 0; c < keys_.size(); ++c) {
+      buffer_.append(keys_[c]);
+      const Column& col = batch.column(c);
+      if (col.IsNull(row)) {
+        buffer_.append("null");
+        continue;
+      }
+      switch (col.type()) {
+        case ColumnType::kString:
+          buffer_.push_back('"');
+          AppendJsonEscaped(col.String(row), buffer_);
+          buffer_.push_back('"');
+          break;
+        case ColumnType::kJson:
+          if (sanitizer_.Append(col.String(row), buffer_) != JsonCleanliness::kClean) ++repaired_;
+          break;
+        case ColumnType::kTimestamp: {
+          const size_t at = buffer_.size();
+          buffer_.resize(at + kIsoMicrosLength + 2);
+          buffer_[at] = '"';
+          WriteIsoMicros(col.Int(row), buffer_.data() + at + 1);
+          buffer_[at + kIsoMicrosLength + 1] = '"';
+          break;
+        }
+        case ColumnType::kInt64: {
+          char digits[24];
+          const auto r = std::to_chars(digits, digits + sizeof digits, col.Int(row));
+          buffer_.append(digits, r.ptr);
+          break;
+        }
+        case ColumnType::kBool:
+          buffer_.append(col.Bool(row) ? "true" : "false");
+          break;
+      }
+    }
+    buffer_.append("}\n");
+  }
+
+  std::unique_ptr<ByteSink> sink_;
+  std::vector<std::string> keys_;
+  std::string buffer_;
+  JsonSanitizer sanitizer_;
+  uint64_t rows_ = 0;
+  uint64_t repaired_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Encoder> MakeJsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink) {
+  return std::make_unique<JsonLinesEncoder>(schema, std::move(sink));
+}
+
+}  // namespace bx

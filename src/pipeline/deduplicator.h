@@ -1,0 +1,35 @@
+#pragma once
+// Rows with equal (event, distinct_id, uuid) inside one run are exported once (SPEC §2).
+// Remembers a 128-bit hash per row seen in the run: 16 bytes a row in an open-addressing table,
+// so a run of 10M rows holds ~256 MiB at worst; collisions are negligible at 2^-128.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/record_batch.h"
+
+namespace bx {
+
+class Deduplicator {
+ public:
+  // A no-op for schemas without the three key columns.
+  explicit Deduplicator(const Schema& schema);
+  // Removes rows already seen in this run (or earlier in the batch); returns how many.
+  size_t Filter(RecordBatch& batch);
+
+ private:
+  struct Slot {
+    uint64_t low = 0, high = 0;
+  };
+  bool Insert(uint64_t low, uint64_t high);  // false when already present
+  void Grow();
+
+  int event_ = -1, distinct_id_ = -1, uuid_ = -1;
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
+  std::vector<uint8_t> keep_;
+  std::string key_;
+};
+
+}  // namespace bx

@@ -1,0 +1,94 @@
+#include "pipeline/file_rotator.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "base/time.h"
+
+namespace bx {
+
+FileRotator::FileRotator(ObjectStore& store, IntervalKeys keys,
+                         std::optional<uint64_t> max_file_bytes, EncoderFactory make_encoder)
+    : store_(store),
+      keys_(std::move(keys)),
+      max_file_bytes_(max_file_bytes),
+      make_encoder_(std::move(make_encoder)) {}
+
+FileRotator::~FileRotator() { Abort(); }
+
+void FileRotator::OpenFile() {
+  encoder_ = make_encoder_(store_.Open(keys_.DataKey(files_.size())));
+}
+
+void FileRotator::CloseFile() {
+  encoder_->Finish();
+  WrittenFile file{keys_.DataKey(files_.size()), encoder_->rows(), encoder_->EstimatedFileBytes()};
+  repaired_values_ += encoder_->repaired_values();
+  finished_bytes_ += file.bytes;
+  finished_rows_ += file.rows;
+  files_.push_back(std::move(file));
+  encoder_.reset();
+}
+
+size_t FileRotator::RowsPerStep() const {
+  constexpr size_t kMaxStep = 8192;
+  if (!max_file_bytes_) return kMaxStep;
+  // Bytes per row so far, from this file or the finished ones; a cautious guess at the start.
+  double per_row = 0;
+  if (encoder_ && encoder_->rows() > 0) {
+    per_row = static_cast<double>(encoder_->EstimatedFileBytes()) / encoder_->rows();
+  } else if (finished_rows_ > 0) {
+    per_row = static_cast<double>(finished_bytes_) / finished_rows_;
+  }
+  if (per_row <= 0) return 16;
+  const double step = 0.02 * static_cast<double>(*max_file_bytes_) / per_row;
+  return std::clamp<size_t>(static_cast<size_t>(step), 1, kMaxStep);
+}
+
+void FileRotator::Add(const RecordBatch& batch) {
+  const size_t n = batch.num_rows();
+  size_t row = 0;
+  while (row < n) {
+    if (!encoder_) OpenFile();
+    const size_t end = std::min(n, row + RowsPerStep());
+    encoder_->Add(batch, row, end);
+    row = end;
+    if (max_file_bytes_ && encoder_->EstimatedFileBytes() >= *max_file_bytes_) CloseFile();
+  }
+}
+
+void FileRotator::WriteManifest() {
+  nlohmann::json keys = nlohmann::json::array(), details = nlohmann::json::array();
+  uint64_t rows = 0, bytes = 0;
+  for (const WrittenFile& f : files_) {
+    keys.push_back(f.key);
+    details.push_back({{"key", f.key}, {"rows", f.rows}, {"bytes", f.bytes}});
+    rows += f.rows;
+    bytes += f.bytes;
+  }
+  const nlohmann::json manifest = {{"files", keys}, {"rows", rows}, {"bytes", bytes},
+                                   {"file_details", details}};
+  auto sink = store_.Open(keys_.ManifestKey());
+  sink->Append(manifest.dump(2) + "\n");
+  sink->Finish();
+}
+
+void FileRotator::Finish() {
+  if (encoder_) CloseFile();
+  std::vector<std::string> keep;
+  for (const WrittenFile& f : files_) keep.push_back(f.key);
+  // The manifest comes last: its presence says every file listed is complete.
+  if (max_file_bytes_ && !files_.empty()) {
+    WriteManifest();
+    keep.push_back(keys_.ManifestKey());
+  }
+  store_.RemoveStale(keys_.prefix(), keys_.base_name(), keep);
+}
+
+void FileRotator::Abort() noexcept {
+  if (encoder_) encoder_->Abort();
+  encoder_.reset();
+}
+
+}  // namespace bx

@@ -1,0 +1,13 @@
+#include "sink/object_store.h"
+
+namespace bx {
+
+bool IsIntervalObjectName(const std::string& name, const std::string& base_name) {
+  if (name.size() <= base_name.size() || name.compare(0, base_name.size(), base_name) != 0) {
+    return false;
+  }
+  const char next = name[base_name.size()];
+  return next == '-' || next == '.' || next == '_';
+}
+
+}  // namespace bx

@@ -1,0 +1,28 @@
+#pragma once
+// A destination that stores whole files under keys: a local directory, an S3 bucket.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/byte_sink.h"
+
+namespace bx {
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+  // A sink for `key`; the object becomes visible, replacing any older one, when it is finished.
+  virtual std::unique_ptr<ByteSink> Open(const std::string& key) = 0;
+  // Deletes what an earlier attempt at the same interval wrote and this attempt did not: objects
+  // under `prefix` named `base_name` followed by '-', '.' or '_' whose keys are not in `keep`.
+  virtual void RemoveStale(const std::string& prefix, const std::string& base_name,
+                           const std::vector<std::string>& keep) = 0;
+  // Where a user finds an object: "/data/out/key", "s3://bucket/key".
+  virtual std::string Locate(const std::string& key) const = 0;
+};
+
+// True when `name` is `base_name` followed by '-', '.' or '_' (an interval's data or manifest).
+bool IsIntervalObjectName(const std::string& name, const std::string& base_name);
+
+}  // namespace bx

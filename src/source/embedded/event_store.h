@@ -1,0 +1,62 @@
+#pragma once
+// The embedded store: one SQLite file in WAL mode (writers and readers at once). Its `events`
+// table is a stable interface that other tools read and write:
+//   uuid TEXT, team_id INTEGER, event TEXT, distinct_id TEXT, person_id TEXT,
+//   properties TEXT (JSON), person_properties TEXT (JSON), elements_chain TEXT,
+//   timestamp INTEGER, created_at INTEGER, inserted_at INTEGER   -- microseconds, UTC
+// indexed on inserted_at.
+
+#include <filesystem>
+#include <memory>
+
+#include "source/embedded/event_row.h"
+#include "source/source.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bx {
+
+// An open connection; creates the file and schema when missing.
+class EventStore {
+ public:
+  explicit EventStore(const std::filesystem::path& path);
+  ~EventStore();
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  sqlite3* db() const { return db_; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+};
+
+// Inserts rows in transactions of `rows_per_transaction`; Flush() commits what is pending.
+class EventWriter {
+ public:
+  explicit EventWriter(EventStore& store, size_t rows_per_transaction = 20000);
+  ~EventWriter();
+  void Insert(const EventRow& row);
+  void Flush();
+
+ private:
+  EventStore& store_;
+  sqlite3_stmt* insert_ = nullptr;
+  size_t pending_ = 0;
+  size_t rows_per_transaction_;
+};
+
+// Reads events from the store; each Read opens its own connection, so readers may run on
+// several threads beside writers.
+class EmbeddedSource : public Source {
+ public:
+  explicit EmbeddedSource(std::filesystem::path path);
+  std::unique_ptr<BatchReader> Read(const ExportQuery& query) override;
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace bx

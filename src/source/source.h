@@ -1,0 +1,41 @@
+#pragma once
+// Where rows come from. A Source answers an ExportQuery with a BatchReader that streams the
+// interval's rows in RecordBatches of bounded size.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/intervals.h"
+#include "core/record_batch.h"
+#include "core/schemas.h"
+
+namespace bx {
+
+struct ExportQuery {
+  Model model = Model::kEvents;
+  Interval interval;  // rows whose inserted_at lies in [start, end)
+  std::optional<int64_t> team_id;
+  std::vector<std::string> include_events;  // empty: every event
+  std::vector<std::string> exclude_events;
+  size_t batch_rows = 16384;
+  size_t batch_bytes = 32 << 20;
+};
+
+class BatchReader {
+ public:
+  virtual ~BatchReader() = default;
+  // Clears `batch` and fills it with the next rows (schema FileSchema(query.model)); false when
+  // there are no more rows. Throws bx::Error.
+  virtual bool Next(RecordBatch& batch) = 0;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual std::unique_ptr<BatchReader> Read(const ExportQuery& query) = 0;
+};
+
+}  // namespace bx
