@@ -1,0 +1,23 @@
+#pragma once
+// Whole-buffer compression of Parquet pages, with Parquet's codec semantics: SNAPPY = raw
+// snappy, GZIP = one gzip member, ZSTD = one zstd frame, BROTLI = a raw brotli stream,
+// LZ4 = LZ4_RAW (one raw LZ4 block, not the frame format). kNone copies.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/formats.h"
+
+namespace bx {
+
+// Appends the compressed form of `in` to `out` (reusing its capacity). Throws
+// bx::Error(kInternal, "CompressionError") if the library fails.
+void CompressBlock(Compression c, std::string_view in, std::string& out);
+
+// Appends the decompressed form of `in`, which must decode to exactly `uncompressed_size`
+// bytes, to `out`. Throws bx::Error(kInternal, "CompressionError") on corrupt input.
+void DecompressBlock(Compression c, std::string_view in, size_t uncompressed_size,
+                     std::string& out);
+
+}  // namespace bx
