@@ -14,8 +14,7 @@ constexpr size_t kFlushBytes = 64 << 10;
 
 class JsonLinesEncoder : public Encoder {
  public:
-  JsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink)
-      : sink_(std::move(sink)) {
+  JsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink) : sink_(std::move(sink)) {
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       keys_.push_back((i == 0 ? "{" : ",") + JsonQuote(schema.fields[i].name) + ":");
     }
@@ -106,7 +105,8 @@ class JsonLinesEncoder : public Encoder {
 
 }  // namespace
 
-std::unique_ptr<Encoder> MakeJsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink) {
+std::unique_ptr<Encoder> MakeJsonLinesEncoder(const Schema& schema,
+                                              std::unique_ptr<ByteSink> sink) {
   return std::make_unique<JsonLinesEncoder>(schema, std::move(sink));
 }
 
