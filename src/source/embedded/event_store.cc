@@ -93,7 +93,8 @@ class EmbeddedReader : public BatchReader {
     }
     db_ = Open(path, SQLITE_OPEN_READONLY);
     if (sqlite3_prepare_v2(db_, kSelectSql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      Error e = StoreError(db_, "embedded store '" + path.string() + "' has no usable events table");
+      Error e =
+          StoreError(db_, "embedded store '" + path.string() + "' has no usable events table");
       sqlite3_close(db_);
       throw e;
     }
