@@ -43,7 +43,7 @@ size_t Utf8SequenceLength(const unsigned char* s, size_t avail) {
   }
   if (c >= 0xF0 && c <= 0xF4) {
     if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && s[1] < 0x90) return 0;  // overlong
+    if (c == 0xF0 && s[1] < 0x90) return 0;   // overlong
     if (c == 0xF4 && s[1] >= 0x90) return 0;  // above U+10FFFF
     return 4;
   }
@@ -78,14 +78,29 @@ void AppendJsonEscaped(std::string_view text, std::string& out) {
     }
     ++i;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case 0: break;  // NUL bytes are dropped: downstream tools choke on them
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case 0:
+        break;  // NUL bytes are dropped: downstream tools choke on them
       default:
         out.append("\\u00");
         out.push_back(kHex[c >> 4]);

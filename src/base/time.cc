@@ -67,7 +67,8 @@ CivilUtc ToCivilUtc(Micros t) {
 }
 
 Micros FromCivilUtc(int year, int month, int day, int hour, int minute, int second) {
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return ((days * 86400) + hour * 3600 + minute * 60 + second) * kMicrosPerSecond;
 }
 

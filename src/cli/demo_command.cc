@@ -44,17 +44,16 @@ int Demo(const DemoFlags& flags) {
   fmt::print("Generated {} sample events for {} into {}\n\n", FormatCount(flags.count),
              FormatIso(start).substr(0, 10), store_path.string());
 
-  const nlohmann::json config = {
-      {"name", "demo hourly export"},
-      {"model", "events"},
-      {"interval", "hour"},
-      {"destination",
-       {{"type", "File"},
-        {"config",
-         {{"path", dir.string()},
-          {"prefix", "events/{year}-{month}-{day}"},
-          {"file_format", "JSONLines"},
-          {"compression", "gzip"}}}}}};
+  const nlohmann::json config = {{"name", "demo hourly export"},
+                                 {"model", "events"},
+                                 {"interval", "hour"},
+                                 {"destination",
+                                  {{"type", "File"},
+                                   {"config",
+                                    {{"path", dir.string()},
+                                     {"prefix", "events/{year}-{month}-{day}"},
+                                     {"file_format", "JSONLines"},
+                                     {"compression", "gzip"}}}}}};
   const ExportDefinition def = ParseExportDefinition(config);
   EmbeddedSource source(store_path);
   const ExportSummary s = ExportRange(def, source, start, end);

@@ -38,9 +38,9 @@ ExportDefinition LoadExportDefinition(const std::string& path) {
 ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros start, Micros end) {
   const auto intervals = def.schedule().IntervalsWithin(start, end);
   if (intervals.empty()) {
-    throw InvalidArgument("--end", fmt::format("[{}, {}) holds no whole '{}' interval",
-                                               FormatIso(start), FormatIso(end),
-                                               IntervalKindName(def.interval)));
+    throw InvalidArgument("--end",
+                          fmt::format("[{}, {}) holds no whole '{}' interval", FormatIso(start),
+                                      FormatIso(end), IntervalKindName(def.interval)));
   }
   auto store = MakeObjectStore(def);
   ExportSummary summary;
@@ -51,7 +51,8 @@ ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros st
       const RunResult r = ExportInterval(def, interval, source, *store);
       for (const std::string& w : r.warnings) spdlog::warn("{}: {}", span, w);
       std::string notes;
-      if (r.duplicates_dropped) notes += fmt::format("  duplicates={}", FormatCount(r.duplicates_dropped));
+      if (r.duplicates_dropped)
+        notes += fmt::format("  duplicates={}", FormatCount(r.duplicates_dropped));
       if (r.repaired_values) notes += fmt::format("  repaired={}", FormatCount(r.repaired_values));
       fmt::print("{}  Completed  rows={}  files={}  bytes={}  {:.2f} s{}\n", span,
                  FormatCount(r.rows), r.files.size(), FormatBytes(r.bytes), r.seconds, notes);
@@ -82,8 +83,8 @@ int Export(const ExportFlags& flags) {
   if (start >= end) throw InvalidArgument("--end", "must be after --start");
   EmbeddedSource source(flags.source);
   const ExportSummary s = ExportRange(def, source, start, end);
-  fmt::print("{} runs, {} failed: {} rows in {} files, {}\n", s.runs, s.failed,
-             FormatCount(s.rows), s.files, FormatBytes(s.bytes));
+  fmt::print("{} runs, {} failed: {} rows in {} files, {}\n", s.runs, s.failed, FormatCount(s.rows),
+             s.files, FormatBytes(s.bytes));
   return s.failed ? kExitFailed : 0;
 }
 
@@ -97,7 +98,8 @@ void AddExportCommand(CLI::App& parent, CommandAction& action) {
   cmd->add_option("--config", flags->config, "Export definition (JSON, the API's shape)")
       ->required();
   cmd->add_option("--start", flags->start, "Range start, e.g. 2024-01-15T00:00:00Z")->required();
-  cmd->add_option("--end", flags->end, "Range end (exclusive); a trailing partial interval is dropped")
+  cmd->add_option("--end", flags->end,
+                  "Range end (exclusive); a trailing partial interval is dropped")
       ->required();
   cmd->callback([flags, &action] { action = [flags] { return Export(*flags); }; });
 }

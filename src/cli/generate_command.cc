@@ -53,7 +53,8 @@ int Generate(const GenerateFlags& flags) {
 void AddGenerateCommand(CLI::App& parent, CommandAction& action) {
   auto flags = std::make_shared<GenerateFlags>();
   CLI::App* cmd = parent.add_subcommand(
-      "generate", "Generate realistic sample events into the embedded store (deterministic per seed)");
+      "generate",
+      "Generate realistic sample events into the embedded store (deterministic per seed)");
   cmd->add_option("--source", flags->source, "Embedded store file (created when missing)")
       ->capture_default_str();
   cmd->add_option("--count", flags->count, "Number of events")->capture_default_str();

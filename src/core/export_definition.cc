@@ -39,7 +39,8 @@ FileOutput ParseFileOutput(JsonFields& config) {
     out.max_file_size_bytes = static_cast<uint64_t>(*mb * 1024 * 1024);
     out.keys.numbered = true;
   }
-  out.keys.legacy_parquet_extension = config.OptionalBool("legacy_parquet_extension").value_or(false);
+  out.keys.legacy_parquet_extension =
+      config.OptionalBool("legacy_parquet_extension").value_or(false);
   return out;
 }
 
@@ -66,7 +67,8 @@ ExportDefinition ParseExportDefinition(const nlohmann::json& json) {
   const std::string model = top.OptionalString("model").value_or("events");
   const auto parsed_model = ParseModel(model);
   if (!parsed_model) {
-    throw InvalidArgument("model", "'" + model + "' is not a model; use events, persons or sessions");
+    throw InvalidArgument("model",
+                          "'" + model + "' is not a model; use events, persons or sessions");
   }
   if (*parsed_model != Model::kEvents) {
     throw InvalidArgument("model", "'" + model + "' is not supported yet; use events");
@@ -103,8 +105,8 @@ ExportDefinition ParseExportDefinition(const nlohmann::json& json) {
   if (def.destination_type == "File") {
     def.destination = ParseFileDestination(config);
   } else {
-    throw InvalidArgument("destination.type",
-                          "'" + def.destination_type + "' is not a supported destination; use File");
+    throw InvalidArgument("destination.type", "'" + def.destination_type +
+                                                  "' is not a supported destination; use File");
   }
   def.include_events = config.OptionalStringList("include_events");
   def.exclude_events = config.OptionalStringList("exclude_events");

@@ -38,10 +38,10 @@ TEST(ExportDefinition, ZeroOrNullMaxFileSizeMeansNoSplitting) {
 }
 
 struct Mistake {
-  std::string pointer;  // JSON pointer to change
-  nlohmann::json value;   // null with remove=true removes the field
+  std::string pointer;   // JSON pointer to change
+  nlohmann::json value;  // null with remove=true removes the field
   bool remove;
-  std::string field;    // must appear in the message
+  std::string field;  // must appear in the message
 };
 
 TEST(ExportDefinition, EveryMistakeNamesItsField) {
@@ -67,7 +67,8 @@ TEST(ExportDefinition, EveryMistakeNamesItsField) {
       {"/destination/config/max_file_size_mb", -1, false, "destination.config.max_file_size_mb"},
       {"/destination/config/max_file_size_mb", "1", false, "destination.config.max_file_size_mb"},
       {"/destination/config/prefix", "../up", false, "destination.config.prefix"},
-      {"/destination/config/include_events", "pageview", false, "destination.config.include_events"},
+      {"/destination/config/include_events", "pageview", false,
+       "destination.config.include_events"},
       {"/destination/config/exclude_events", nlohmann::json::array({1}), false,
        "destination.config.exclude_events[0]"},
       {"/destination/config/bucket_name", "b", false, "destination.config.bucket_name"},
@@ -86,8 +87,7 @@ TEST(ExportDefinition, EveryMistakeNamesItsField) {
       ADD_FAILURE() << "accepted " << m.pointer << " = " << m.value;
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
-      EXPECT_EQ(e.message().rfind(m.field + ":", 0), 0u)
-          << m.pointer << " gave: " << e.message();
+      EXPECT_EQ(e.message().rfind(m.field + ":", 0), 0u) << m.pointer << " gave: " << e.message();
     }
   }
 }

@@ -28,24 +28,36 @@ std::optional<Compression> ParseCompression(std::string_view name) {
 
 std::string_view CompressionName(Compression c) {
   switch (c) {
-    case Compression::kNone: return "none";
-    case Compression::kGzip: return "gzip";
-    case Compression::kBrotli: return "brotli";
-    case Compression::kZstd: return "zstd";
-    case Compression::kLz4: return "lz4";
-    case Compression::kSnappy: return "snappy";
+    case Compression::kNone:
+      return "none";
+    case Compression::kGzip:
+      return "gzip";
+    case Compression::kBrotli:
+      return "brotli";
+    case Compression::kZstd:
+      return "zstd";
+    case Compression::kLz4:
+      return "lz4";
+    case Compression::kSnappy:
+      return "snappy";
   }
   return "none";
 }
 
 std::string_view CompressionExtension(Compression c) {
   switch (c) {
-    case Compression::kNone: return "";
-    case Compression::kGzip: return "gz";
-    case Compression::kBrotli: return "br";
-    case Compression::kZstd: return "zst";
-    case Compression::kLz4: return "lz4";
-    case Compression::kSnappy: return "sz";
+    case Compression::kNone:
+      return "";
+    case Compression::kGzip:
+      return "gz";
+    case Compression::kBrotli:
+      return "br";
+    case Compression::kZstd:
+      return "zst";
+    case Compression::kLz4:
+      return "lz4";
+    case Compression::kSnappy:
+      return "sz";
   }
   return "";
 }

@@ -17,8 +17,9 @@ std::string_view FileExtension(FileFormat f);  // "jsonl", "parquet"
 
 // "gzip", "brotli", "zstd", "lz4", "snappy"; "none" and "" mean no compression.
 std::optional<Compression> ParseCompression(std::string_view name);
-std::string_view CompressionName(Compression c);       // "none" for kNone
-std::string_view CompressionExtension(Compression c);  // "gz", "br", "zst", "lz4", "sz"; "" for none
+std::string_view CompressionName(Compression c);  // "none" for kNone
+std::string_view CompressionExtension(
+    Compression c);  // "gz", "br", "zst", "lz4", "sz"; "" for none
 bool FormatSupports(FileFormat f, Compression c);
 
 }  // namespace bx

@@ -47,11 +47,16 @@ std::optional<IntervalKind> ParseIntervalKind(std::string_view name) {
 
 std::string_view IntervalKindName(IntervalKind kind) {
   switch (kind) {
-    case IntervalKind::kEvery5Minutes: return "every 5 minutes";
-    case IntervalKind::kEvery15Minutes: return "every 15 minutes";
-    case IntervalKind::kHour: return "hour";
-    case IntervalKind::kDay: return "day";
-    case IntervalKind::kWeek: return "week";
+    case IntervalKind::kEvery5Minutes:
+      return "every 5 minutes";
+    case IntervalKind::kEvery15Minutes:
+      return "every 15 minutes";
+    case IntervalKind::kHour:
+      return "hour";
+    case IntervalKind::kDay:
+      return "day";
+    case IntervalKind::kWeek:
+      return "week";
   }
   return "hour";
 }
@@ -62,7 +67,9 @@ Schedule::Schedule(IntervalKind kind, std::string_view timezone, int64_t offset_
     throw InvalidArgument("timezone", "unknown time zone '" + std::string(timezone) +
                                           "'; use an IANA name such as Europe/Berlin or UTC");
   }
-  const int64_t limit = kind == IntervalKind::kDay ? 86400 : kind == IntervalKind::kWeek ? 7 * 86400 : 1;
+  const int64_t limit = kind == IntervalKind::kDay    ? 86400
+                        : kind == IntervalKind::kWeek ? 7 * 86400
+                                                      : 1;
   if (offset_seconds < 0 || offset_seconds >= limit) {
     throw InvalidArgument(
         "interval_offset",
@@ -74,11 +81,16 @@ Schedule::Schedule(IntervalKind kind, std::string_view timezone, int64_t offset_
 
 Micros Schedule::NominalLength() const {
   switch (kind_) {
-    case IntervalKind::kEvery5Minutes: return 5 * kMinute;
-    case IntervalKind::kEvery15Minutes: return 15 * kMinute;
-    case IntervalKind::kHour: return kHour;
-    case IntervalKind::kDay: return kDay;
-    case IntervalKind::kWeek: return 7 * kDay;
+    case IntervalKind::kEvery5Minutes:
+      return 5 * kMinute;
+    case IntervalKind::kEvery15Minutes:
+      return 15 * kMinute;
+    case IntervalKind::kHour:
+      return kHour;
+    case IntervalKind::kDay:
+      return kDay;
+    case IntervalKind::kWeek:
+      return 7 * kDay;
   }
   return kHour;
 }

@@ -47,12 +47,14 @@ TEST(Intervals, DayInUtc) {
 
 TEST(Intervals, BerlinDayIs23HoursOnTheSpringChangeAnd25InAutumn) {
   Schedule s(IntervalKind::kDay, "Europe/Berlin");
-  EXPECT_EQ(Spans(s.IntervalsWithin(T("2024-03-30T00:00:00+01:00"), T("2024-04-01T00:00:00+02:00"))),
-            (Table{{"2024-03-29T23:00:00+00:00", "2024-03-30T23:00:00+00:00"},
-                   {"2024-03-30T23:00:00+00:00", "2024-03-31T22:00:00+00:00"}}));
-  EXPECT_EQ(Spans(s.IntervalsWithin(T("2024-10-26T00:00:00+02:00"), T("2024-10-28T00:00:00+01:00"))),
-            (Table{{"2024-10-25T22:00:00+00:00", "2024-10-26T22:00:00+00:00"},
-                   {"2024-10-26T22:00:00+00:00", "2024-10-27T23:00:00+00:00"}}));
+  EXPECT_EQ(
+      Spans(s.IntervalsWithin(T("2024-03-30T00:00:00+01:00"), T("2024-04-01T00:00:00+02:00"))),
+      (Table{{"2024-03-29T23:00:00+00:00", "2024-03-30T23:00:00+00:00"},
+             {"2024-03-30T23:00:00+00:00", "2024-03-31T22:00:00+00:00"}}));
+  EXPECT_EQ(
+      Spans(s.IntervalsWithin(T("2024-10-26T00:00:00+02:00"), T("2024-10-28T00:00:00+01:00"))),
+      (Table{{"2024-10-25T22:00:00+00:00", "2024-10-26T22:00:00+00:00"},
+             {"2024-10-26T22:00:00+00:00", "2024-10-27T23:00:00+00:00"}}));
 }
 
 TEST(Intervals, BerlinDayWithAnOffsetAcrossTheSpringChange) {

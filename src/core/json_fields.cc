@@ -67,9 +67,8 @@ std::optional<int64_t> JsonFields::OptionalInt(const std::string& key, int64_t m
   if (!v->is_number_integer()) {
     throw InvalidArgument(Path(key), "must be a whole number, not " + TypeName(*v));
   }
-  const int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > INT64_MAX
-                        ? INT64_MAX
-                        : v->get<int64_t>();
+  const int64_t n =
+      v->is_number_unsigned() && v->get<uint64_t>() > INT64_MAX ? INT64_MAX : v->get<int64_t>();
   if (n < min || n > max) {
     throw InvalidArgument(Path(key), fmt::format("must be between {} and {}, not {}", min, max, n));
   }
@@ -90,7 +89,8 @@ std::optional<double> JsonFields::OptionalNumber(const std::string& key, double 
 std::optional<bool> JsonFields::OptionalBool(const std::string& key) {
   const nlohmann::json* v = Optional(key);
   if (!v) return std::nullopt;
-  if (!v->is_boolean()) throw InvalidArgument(Path(key), "must be true or false, not " + TypeName(*v));
+  if (!v->is_boolean())
+    throw InvalidArgument(Path(key), "must be true or false, not " + TypeName(*v));
   return v->get<bool>();
 }
 

@@ -28,15 +28,24 @@ std::string RenderPrefix(std::string_view tmpl, const Interval& interval, std::s
       return std::string(tmpl);
     }
     const std::string_view name = tmpl.substr(i + 1, close - i - 1);
-    if (name == "year") out += fmt::format("{:04d}", end.year);
-    else if (name == "month") out += fmt::format("{:02d}", end.month);
-    else if (name == "day") out += fmt::format("{:02d}", end.day);
-    else if (name == "hour") out += fmt::format("{:02d}", end.hour);
-    else if (name == "minute") out += fmt::format("{:02d}", end.minute);
-    else if (name == "second") out += fmt::format("{:02d}", end.second);
-    else if (name == "table") out += table;
-    else if (name == "data_interval_start") out += FormatIso(interval.start);
-    else if (name == "data_interval_end") out += FormatIso(interval.end);
+    if (name == "year")
+      out += fmt::format("{:04d}", end.year);
+    else if (name == "month")
+      out += fmt::format("{:02d}", end.month);
+    else if (name == "day")
+      out += fmt::format("{:02d}", end.day);
+    else if (name == "hour")
+      out += fmt::format("{:02d}", end.hour);
+    else if (name == "minute")
+      out += fmt::format("{:02d}", end.minute);
+    else if (name == "second")
+      out += fmt::format("{:02d}", end.second);
+    else if (name == "table")
+      out += table;
+    else if (name == "data_interval_start")
+      out += FormatIso(interval.start);
+    else if (name == "data_interval_end")
+      out += FormatIso(interval.end);
     else {
       if (warnings) {
         warnings->push_back(fmt::format(
@@ -89,8 +98,7 @@ void ValidatePrefixTemplate(std::string_view prefix_template, const std::string&
 
 IntervalKeys::IntervalKeys(const KeyLayout& layout, const Interval& interval,
                            std::string_view table, std::vector<std::string>* warnings)
-    : base_(FormatIso(interval.start) + "-" + FormatIso(interval.end)),
-      numbered_(layout.numbered) {
+    : base_(FormatIso(interval.start) + "-" + FormatIso(interval.end)), numbered_(layout.numbered) {
   prefix_ = JoinKey(RenderPrefix(layout.prefix_template, interval, table, warnings), "");
   extension_ = "." + std::string(FileExtension(layout.format));
   const bool codec_suffix =

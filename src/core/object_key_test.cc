@@ -31,23 +31,29 @@ TEST(ObjectKey, GoldenTable) {
   const std::vector<KeyCase> cases = {
       {"", F::kJsonLines, C::kNone, false, false, 0, h + ".jsonl"},
       {"/", F::kJsonLines, C::kNone, false, false, 0, h + ".jsonl"},
-      {"my-fancy-prefix", F::kJsonLines, C::kNone, false, false, 0, "my-fancy-prefix/" + h + ".jsonl"},
-      {"/my-fancy-prefix", F::kJsonLines, C::kNone, false, false, 0, "my-fancy-prefix/" + h + ".jsonl"},
+      {"my-fancy-prefix", F::kJsonLines, C::kNone, false, false, 0,
+       "my-fancy-prefix/" + h + ".jsonl"},
+      {"/my-fancy-prefix", F::kJsonLines, C::kNone, false, false, 0,
+       "my-fancy-prefix/" + h + ".jsonl"},
       {"my-fancy-prefix-with-a-forwardslash/", F::kJsonLines, C::kNone, false, false, 0,
        "my-fancy-prefix-with-a-forwardslash/" + h + ".jsonl"},
       {"nested/prefix/", F::kJsonLines, C::kNone, false, false, 0, "nested/prefix/" + h + ".jsonl"},
-      {"/nested/prefix/", F::kJsonLines, C::kNone, false, false, 0, "nested/prefix/" + h + ".jsonl"},
+      {"/nested/prefix/", F::kJsonLines, C::kNone, false, false, 0,
+       "nested/prefix/" + h + ".jsonl"},
       {"a//b/", F::kJsonLines, C::kNone, false, false, 0, "a/b/" + h + ".jsonl"},
       {"", F::kJsonLines, C::kGzip, false, false, 0, h + ".jsonl.gz"},
       {"", F::kJsonLines, C::kBrotli, false, false, 0, h + ".jsonl.br"},
       {"", F::kJsonLines, C::kZstd, false, false, 0, h + ".jsonl.zst"},
       {"", F::kJsonLines, C::kLz4, false, false, 0, h + ".jsonl.lz4"},
-      {"/nested/prefix/", F::kJsonLines, C::kGzip, false, false, 0, "nested/prefix/" + h + ".jsonl.gz"},
+      {"/nested/prefix/", F::kJsonLines, C::kGzip, false, false, 0,
+       "nested/prefix/" + h + ".jsonl.gz"},
       {"", F::kParquet, C::kNone, false, false, 0, h + ".parquet"},
       {"", F::kParquet, C::kSnappy, false, false, 0, h + ".parquet"},
       {"", F::kParquet, C::kZstd, false, false, 0, h + ".parquet"},
-      {"/nested/prefix/", F::kParquet, C::kSnappy, false, true, 0, "nested/prefix/" + h + ".parquet.sz"},
-      {"/nested/prefix/", F::kParquet, C::kGzip, false, true, 0, "nested/prefix/" + h + ".parquet.gz"},
+      {"/nested/prefix/", F::kParquet, C::kSnappy, false, true, 0,
+       "nested/prefix/" + h + ".parquet.sz"},
+      {"/nested/prefix/", F::kParquet, C::kGzip, false, true, 0,
+       "nested/prefix/" + h + ".parquet.gz"},
       {"", F::kParquet, C::kBrotli, false, true, 0, h + ".parquet.br"},
       {"", F::kParquet, C::kZstd, false, true, 0, h + ".parquet.zst"},
       {"", F::kParquet, C::kLz4, false, true, 0, h + ".parquet.lz4"},
@@ -64,7 +70,8 @@ TEST(ObjectKey, GoldenTable) {
   };
   for (const KeyCase& c : cases) {
     KeyLayout layout{c.prefix, c.format, c.compression, c.numbered, c.legacy};
-    IntervalKeys keys(layout, Span("2023-01-01T00:00:00Z", "2023-01-01T01:00:00Z"), "events", nullptr);
+    IntervalKeys keys(layout, Span("2023-01-01T00:00:00Z", "2023-01-01T01:00:00Z"), "events",
+                      nullptr);
     EXPECT_EQ(keys.DataKey(c.file_number), c.expected) << "prefix '" << c.prefix << "'";
   }
 }

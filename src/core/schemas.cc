@@ -11,9 +11,12 @@ std::optional<Model> ParseModel(std::string_view name) {
 
 std::string_view ModelName(Model m) {
   switch (m) {
-    case Model::kEvents: return "events";
-    case Model::kPersons: return "persons";
-    case Model::kSessions: return "sessions";
+    case Model::kEvents:
+      return "events";
+    case Model::kPersons:
+      return "persons";
+    case Model::kSessions:
+      return "sessions";
   }
   return "events";
 }
@@ -61,9 +64,12 @@ const Schema& FileSchema(Model m) {
                                  {"is_bounce", T::kBool},
                                  {"_inserted_at", T::kTimestamp}}};
   switch (m) {
-    case Model::kEvents: return kEvents;
-    case Model::kPersons: return kPersons;
-    case Model::kSessions: return kSessions;
+    case Model::kEvents:
+      return kEvents;
+    case Model::kPersons:
+      return kPersons;
+    case Model::kSessions:
+      return kSessions;
   }
   return kEvents;
 }

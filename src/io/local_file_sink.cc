@@ -18,9 +18,8 @@ Error IoError(const std::string& what, const std::filesystem::path& path, int er
   // A full disk or a permission problem will not fix itself by retrying at once, but a later
   // attempt may succeed once the operator acts: treat as retryable like other destination faults.
   const ErrorKind kind = (err == EACCES || err == EPERM || err == EROFS) ? ErrorKind::kNonRetryable
-                                                                          : ErrorKind::kRetryable;
-  return Error(kind, "FileWriteError",
-               what + " '" + path.string() + "': " + std::strerror(err));
+                                                                         : ErrorKind::kRetryable;
+  return Error(kind, "FileWriteError", what + " '" + path.string() + "': " + std::strerror(err));
 }
 
 std::filesystem::path TempPathFor(const std::filesystem::path& path) {

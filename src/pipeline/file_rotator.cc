@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/time.h"
+#include "io/counting_sink.h"
 
 namespace bx {
 
@@ -18,12 +18,14 @@ FileRotator::FileRotator(ObjectStore& store, IntervalKeys keys,
 FileRotator::~FileRotator() { Abort(); }
 
 void FileRotator::OpenFile() {
-  encoder_ = make_encoder_(store_.Open(keys_.DataKey(files_.size())));
+  file_bytes_ = 0;
+  encoder_ = make_encoder_(
+      std::make_unique<CountingSink>(store_.Open(keys_.DataKey(files_.size())), &file_bytes_));
 }
 
 void FileRotator::CloseFile() {
   encoder_->Finish();
-  WrittenFile file{keys_.DataKey(files_.size()), encoder_->rows(), encoder_->EstimatedFileBytes()};
+  WrittenFile file{keys_.DataKey(files_.size()), encoder_->rows(), file_bytes_};
   repaired_values_ += encoder_->repaired_values();
   finished_bytes_ += file.bytes;
   finished_rows_ += file.rows;
@@ -59,7 +61,8 @@ void FileRotator::Add(const RecordBatch& batch) {
 }
 
 void FileRotator::WriteManifest() {
-  nlohmann::json keys = nlohmann::json::array(), details = nlohmann::json::array();
+  nlohmann::ordered_json keys = nlohmann::ordered_json::array();
+  nlohmann::ordered_json details = nlohmann::ordered_json::array();
   uint64_t rows = 0, bytes = 0;
   for (const WrittenFile& f : files_) {
     keys.push_back(f.key);
@@ -67,8 +70,11 @@ void FileRotator::WriteManifest() {
     rows += f.rows;
     bytes += f.bytes;
   }
-  const nlohmann::json manifest = {{"files", keys}, {"rows", rows}, {"bytes", bytes},
-                                   {"file_details", details}};
+  nlohmann::ordered_json manifest;
+  manifest["files"] = keys;
+  manifest["rows"] = rows;
+  manifest["bytes"] = bytes;
+  manifest["file_details"] = details;
   auto sink = store_.Open(keys_.ManifestKey());
   sink->Append(manifest.dump(2) + "\n");
   sink->Finish();

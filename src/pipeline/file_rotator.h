@@ -55,6 +55,7 @@ class FileRotator {
   uint64_t repaired_values_ = 0;
   uint64_t finished_bytes_ = 0;
   uint64_t finished_rows_ = 0;
+  uint64_t file_bytes_ = 0;  // bytes that reached the open file's object sink
 };
 
 }  // namespace bx

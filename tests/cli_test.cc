@@ -1,0 +1,124 @@
+// The command line: help everywhere, bad input rejected with the field named, exit status 2,
+// nothing written.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+#include "testing/temp_dir.h"
+
+namespace bx {
+namespace {
+
+namespace fs = std::filesystem;
+using e2e::RunBinary;
+
+TEST(Cli, HelpOnEveryCommand) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
+                                               {"export", "--help"},
+                                               {"events", "--help"},
+                                               {"events", "generate", "--help"},
+                                               {"demo", "--help"}}) {
+    const auto r = RunBinary(args);
+    EXPECT_EQ(r.status, 0) << args[0] << r.output;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << r.output;
+  }
+  const auto r = RunBinary({"--version"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.output.find("batch-export "), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandsAndMissingFlagsExitTwo) {
+  EXPECT_EQ(RunBinary({"frobnicate"}).status, 2);
+  EXPECT_EQ(RunBinary({"export"}).status, 2);
+  EXPECT_EQ(RunBinary({"events", "generate", "--start", "2024-01-15"}).status, 2);
+}
+
+class BadConfig : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = dir_.path() / "events.db";
+    const auto r = RunBinary({"events", "generate", "--source", store_.string(), "--count", "1000",
+                              "--start", "2024-01-15", "--end", "2024-01-16"});
+    ASSERT_EQ(r.status, 0) << r.output;
+  }
+
+  // Runs an export with `config_text`; returns the result and checks nothing was written.
+  e2e::CommandResult Export(const std::string& config_text, const std::string& start = "2024-01-15",
+                            const std::string& end = "2024-01-16") {
+    const fs::path config = dir_.path() / "export.json";
+    e2e::WriteFile(config, config_text);
+    auto r = RunBinary({"export", "--source", store_.string(), "--config", config.string(),
+                        "--start", start, "--end", end});
+    EXPECT_FALSE(fs::exists(out())) << "something was written for: " << config_text;
+    return r;
+  }
+
+  fs::path out() const { return dir_.path() / "out"; }
+
+  nlohmann::json Valid() const {
+    return {{"name", "n"},
+            {"interval", "hour"},
+            {"destination",
+             {{"type", "File"}, {"config", {{"path", out().string()}, {"compression", "gzip"}}}}}};
+  }
+
+  testing::TempDir dir_;
+  fs::path store_;
+};
+
+TEST_F(BadConfig, EachKindOfMistakeNamesTheFieldAndExitsTwo) {
+  struct Case {
+    std::string pointer;
+    nlohmann::json value;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"/interval", "hourly", "interval"},
+      {"/name", 42, "name"},
+      {"/unexpected", true, "unexpected"},
+      {"/timezone", "Europe/Nowhere", "timezone"},
+      {"/destination/type", "FTP", "destination.type"},
+      {"/destination/config/compression", "zip", "destination.config.compression"},
+      {"/destination/config/max_file_size_mb", -5, "destination.config.max_file_size_mb"},
+      {"/destination/config/prefix", "a/../../etc", "destination.config.prefix"},
+      {"/destination/config/file_format", "XML", "destination.config.file_format"},
+      {"/destination/config/path", 7, "destination.config.path"},
+  };
+  for (const Case& c : cases) {
+    nlohmann::json j = Valid();
+    j[nlohmann::json::json_pointer(c.pointer)] = c.value;
+    const auto r = Export(j.dump());
+    EXPECT_EQ(r.status, 2) << c.pointer << ": " << r.output;
+    EXPECT_NE(r.output.find(c.field + ":"), std::string::npos) << c.pointer << ": " << r.output;
+  }
+}
+
+TEST_F(BadConfig, MalformedJsonAndBadRangesExitTwo) {
+  auto r = Export("{\"name\": ");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("not valid JSON"), std::string::npos) << r.output;
+  r = Export(Valid().dump(), "2024-01-15T10:00:00Z", "2024-01-15T10:30:00Z");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("no whole 'hour' interval"), std::string::npos) << r.output;
+  r = Export(Valid().dump(), "2024-01-16", "2024-01-15");
+  EXPECT_EQ(r.status, 2);
+  r = Export(Valid().dump(), "15/01/2024", "2024-01-16");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("--start"), std::string::npos) << r.output;
+}
+
+TEST_F(BadConfig, AFailedRunExitsOneWithTheErrorType) {
+  nlohmann::json j = Valid();
+  j["destination"]["config"]["path"] = "/proc/forbidden-dir";
+  const fs::path config = dir_.path() / "export.json";
+  e2e::WriteFile(config, j.dump());
+  const auto r = RunBinary({"export", "--source", store_.string(), "--config", config.string(),
+                            "--start", "2024-01-15T00:00:00Z", "--end", "2024-01-15T01:00:00Z"});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("Failed  FileWriteError: "), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace bx

@@ -1,0 +1,94 @@
+#pragma once
+// Helpers for end-to-end tests: run the built binary, read what it wrote, decompress with the
+// standard command-line tools (independent of our own codecs).
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+
+namespace bx::e2e {
+
+struct CommandResult {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+inline std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+inline CommandResult RunShell(const std::string& command) {
+  CommandResult r;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return r;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  const int raw = ::pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+inline CommandResult RunBinary(const std::vector<std::string>& args) {
+  std::string cmd = ShellQuote(BX_BINARY);
+  for (const auto& a : args) cmd += " " + ShellQuote(a);
+  return RunShell(cmd);
+}
+
+inline std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void WriteFile(const std::filesystem::path& p, const std::string& text) {
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+// Relative path -> size of every regular file under `root`.
+inline std::map<std::string, uint64_t> ListFiles(const std::filesystem::path& root) {
+  std::map<std::string, uint64_t> out;
+  if (!std::filesystem::exists(root)) return out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (e.is_regular_file())
+      out[std::filesystem::relative(e.path(), root).string()] = e.file_size();
+  }
+  return out;
+}
+
+// Decompresses with the codec's own CLI tool, chosen by extension.
+inline std::string Decompress(const std::filesystem::path& p) {
+  const std::string ext = p.extension().string();
+  std::string tool;
+  if (ext == ".gz")
+    tool = "gzip -dc";
+  else if (ext == ".zst")
+    tool = "zstd -dc";
+  else if (ext == ".br")
+    tool = "brotli -dc";
+  else if (ext == ".lz4")
+    tool = "lz4 -dc";
+  else
+    return ReadFile(p);
+  const CommandResult r = RunShell(tool + " " + ShellQuote(p.string()) + " 2>/dev/null");
+  return r.status == 0 ? r.output : "<" + tool + " failed>";
+}
+
+inline std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace bx::e2e
