@@ -17,6 +17,8 @@ function(bx_module)
   if(tests AND BX_BUILD_TESTS)
     add_executable(${M_NAME}_test ${tests})
     target_link_libraries(${M_NAME}_test PRIVATE ${M_NAME} ${M_TEST_DEPS} bx_testing GTest::gtest_main GTest::gmock)
+    # Tests that run the project's own tools (tools/node) find them from here.
+    target_compile_definitions(${M_NAME}_test PRIVATE BX_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(${M_NAME}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
   endif()
 endfunction()
