@@ -35,7 +35,7 @@ int Demo(const DemoFlags& flags) {
   SampleEventOptions options{flags.count, start, end, 1, 7};
   SampleEventGenerator generator(options);
   {
-    EventStore store(store_path);
+    EventStore store(store_path, EventStore::Mode::kBulkLoad);
     EventWriter writer(store);
     EventRow row;
     while (generator.Next(row)) writer.Insert(row);

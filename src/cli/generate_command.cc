@@ -31,7 +31,7 @@ int Generate(const GenerateFlags& flags) {
   SampleEventGenerator generator(options);
 
   const auto started = std::chrono::steady_clock::now();
-  EventStore store(flags.source);
+  EventStore store(flags.source, EventStore::Mode::kBulkLoad);
   EventWriter writer(store);
   EventRow row;
   uint64_t n = 0;

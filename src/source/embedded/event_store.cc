@@ -142,11 +142,18 @@ class EmbeddedReader : public BatchReader {
 
 }  // namespace
 
-EventStore::EventStore(const std::filesystem::path& path) : path_(path) {
+EventStore::EventStore(const std::filesystem::path& path, Mode mode) : path_(path) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  const bool fresh = !std::filesystem::exists(path);
   db_ = Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
-    Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    if (mode == Mode::kBulkLoad && fresh) {
+      Exec(db_, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+      unjournaled_ = true;
+    } else {
+      Exec(db_, "PRAGMA journal_mode=WAL;");
+      Exec(db_, mode == Mode::kBulkLoad ? "PRAGMA synchronous=OFF;" : "PRAGMA synchronous=NORMAL;");
+    }
     Exec(db_, kSchemaSql);
   } catch (...) {
     sqlite3_close(db_);
@@ -154,7 +161,14 @@ EventStore::EventStore(const std::filesystem::path& path) : path_(path) {
   }
 }
 
-EventStore::~EventStore() { sqlite3_close(db_); }
+EventStore::~EventStore() {
+  if (unjournaled_) {
+    // Back to the shared mode every other user of the store expects.
+    sqlite3_exec(db_, "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL;", nullptr, nullptr,
+                 nullptr);
+  }
+  sqlite3_close(db_);
+}
 
 EventWriter::EventWriter(EventStore& store, size_t rows_per_transaction)
     : store_(store), rows_per_transaction_(rows_per_transaction) {

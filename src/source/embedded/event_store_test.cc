@@ -1,0 +1,112 @@
+#include "source/embedded/event_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "base/error.h"
+#include "testing/temp_dir.h"
+
+namespace bx {
+namespace {
+
+std::string JournalMode(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  sqlite3_step(stmt);
+  std::string mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return mode;
+}
+
+EventRow Row(int i, const std::string& event, int64_t team = 1) {
+  EventRow r;
+  r.uuid = "u" + std::to_string(i);
+  r.event = event;
+  r.distinct_id = "d";
+  r.properties = "{}";
+  r.team_id = team;
+  r.timestamp = r.created_at = r.inserted_at = 1000 + i;
+  return r;
+}
+
+std::vector<std::string> ReadUuids(Source& source, ExportQuery query) {
+  std::vector<std::string> out;
+  auto reader = source.Read(query);
+  RecordBatch batch(FileSchema(Model::kEvents));
+  while (reader->Next(batch)) {
+    EXPECT_LE(batch.num_rows(), query.batch_rows);
+    for (size_t i = 0; i < batch.num_rows(); ++i) {
+      out.emplace_back(batch.column(events_col::kUuid).String(i));
+    }
+  }
+  return out;
+}
+
+TEST(EventStore, BulkLoadOfAFreshStoreEndsInWalMode) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "e.db";
+  {
+    EventStore store(path, EventStore::Mode::kBulkLoad);
+    EventWriter writer(store);
+    writer.Insert(Row(1, "a"));
+    writer.Flush();
+  }
+  EXPECT_EQ(JournalMode(path), "wal");
+  EmbeddedSource source(path);
+  EXPECT_EQ(ReadUuids(source, {.interval = {0, 5000}}), std::vector<std::string>{"u1"});
+}
+
+TEST(EventStore, ReadersSeeCommittedRowsWhileAWriterIsMidTransaction) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "e.db";
+  EventStore store(path);
+  EventWriter writer(store, /*rows_per_transaction=*/1000);
+  for (int i = 0; i < 10; ++i) writer.Insert(Row(i, "a"));
+  writer.Flush();
+  for (int i = 10; i < 20; ++i) writer.Insert(Row(i, "a"));  // uncommitted
+  EmbeddedSource source(path);
+  EXPECT_EQ(ReadUuids(source, {.interval = {0, 5000}}).size(), 10u);
+  writer.Flush();
+  EXPECT_EQ(ReadUuids(source, {.interval = {0, 5000}}).size(), 20u);
+}
+
+TEST(EventStore, QueryHonoursWindowTeamAndEventFilters) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "e.db";
+  {
+    EventStore store(path);
+    EventWriter writer(store);
+    for (int i = 0; i < 100; ++i) writer.Insert(Row(i, i % 2 ? "odd" : "even", i < 50 ? 1 : 2));
+  }
+  EmbeddedSource source(path);
+  // [1010, 1020): inserted_at is 1000 + i.
+  auto uuids = ReadUuids(source, {.interval = {1010, 1020}, .batch_rows = 3});
+  ASSERT_EQ(uuids.size(), 10u);
+  EXPECT_EQ(uuids.front(), "u10");
+  EXPECT_EQ(uuids.back(), "u19");
+  EXPECT_EQ(ReadUuids(source, {.interval = {0, 5000}, .team_id = 2}).size(), 50u);
+  EXPECT_EQ(ReadUuids(source, {.interval = {0, 5000}, .include_events = {"odd"}}).size(), 50u);
+  EXPECT_EQ(ReadUuids(source, {.interval = {0, 5000}, .exclude_events = {"odd", "even"}}).size(),
+            0u);
+  EXPECT_EQ(
+      ReadUuids(source, {.interval = {0, 5000}, .team_id = 1, .include_events = {"even"}}).size(),
+      25u);
+}
+
+TEST(EventStore, AMissingStoreIsAClearError) {
+  testing::TempDir dir;
+  EmbeddedSource source(dir.path() / "nope.db");
+  try {
+    source.Read({});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.type(), "SourceError");
+    EXPECT_NE(e.message().find("does not exist"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace bx
