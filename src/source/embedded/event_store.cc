@@ -92,6 +92,8 @@ class EmbeddedReader : public BatchReader {
                       "capture endpoint");
     }
     db_ = Open(path, SQLITE_OPEN_READONLY);
+    // Reading through a memory map spares a copy of every page (1 TiB: the whole file).
+    sqlite3_exec(db_, "PRAGMA mmap_size=1099511627776", nullptr, nullptr, nullptr);
     if (sqlite3_prepare_v2(db_, kSelectSql, -1, &stmt_, nullptr) != SQLITE_OK) {
       Error e =
           StoreError(db_, "embedded store '" + path.string() + "' has no usable events table");
