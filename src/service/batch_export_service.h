@@ -1,0 +1,137 @@
+#pragma once
+// The service's one front door: everything the REST API, the CLI client and the web UI do goes
+// through this interface; the HTTP layer only translates JSON and status codes. Implemented by
+// the service (scheduler, workers, backfills over a StateStore).
+//
+// Errors: bx::Error with kind kInvalidArgument and type "InvalidArgument" (400; the message
+// starts with the field name, e.g. "destination.config.path: is required"), type "NotFound"
+// (404), type "Conflict" (409, e.g. retrying a run that is still running); anything else is 500.
+// Secret fields (aws_secret_access_key, password, private_key, ...) never leave this interface:
+// ToJson() renders them as {"set": true} / {"set": false}.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/time.h"
+#include "core/export_definition.h"
+
+namespace bx {
+
+enum class RunStatus { kStarting, kRunning, kCompleted, kFailed, kFailedRetryable, kCancelled };
+std::string_view RunStatusName(RunStatus s);  // "Starting", "Running", "Completed", ...
+std::optional<RunStatus> ParseRunStatus(std::string_view name);
+
+enum class BackfillStatus { kRunning, kCompleted, kFailed, kCancelled };
+std::string_view BackfillStatusName(BackfillStatus s);
+
+struct ExportRecord {
+  std::string id;  // UUID
+  ExportDefinition definition;
+  nlohmann::json config;  // the definition as given (secrets included; never rendered raw)
+  Micros created_at = 0;
+  Micros last_updated_at = 0;
+  std::optional<Micros> last_paused_at;
+};
+
+struct RunRecord {
+  std::string id;
+  std::string export_id;
+  std::optional<std::string> backfill_id;
+  Interval interval;
+  RunStatus status = RunStatus::kStarting;
+  uint64_t records_completed = 0;
+  uint64_t bytes_exported = 0;
+  uint32_t attempts = 0;
+  std::string latest_error;  // "<Type>: <message>" when failed
+  Micros created_at = 0;
+  std::optional<Micros> started_at, finished_at, next_attempt_at;
+};
+
+struct BackfillRecord {
+  std::string id;
+  std::string export_id;
+  Micros start_at = 0, end_at = 0;
+  BackfillStatus status = BackfillStatus::kRunning;
+  uint64_t total_runs = 0, finished_runs = 0;
+  Micros created_at = 0;
+  std::optional<Micros> finished_at;
+};
+
+struct LogLine {
+  Micros at = 0;
+  std::string level;  // "info", "warn", "error"
+  std::string message;
+};
+
+// A page of a list, newest first; `next` is an opaque cursor for the following page.
+template <typename T>
+struct Page {
+  std::vector<T> results;
+  std::optional<std::string> next;
+};
+
+struct ListOptions {
+  std::optional<std::string> cursor;
+  size_t limit = 100;
+};
+
+struct MetricsSnapshot {
+  std::vector<std::pair<std::string, uint64_t>> runs_by_status;  // status name -> count
+  uint64_t rows_exported = 0, bytes_exported = 0;
+  std::vector<double> run_duration_bucket_bounds;  // seconds, ascending
+  std::vector<uint64_t> run_duration_bucket_counts;  // cumulative, one per bound, then +Inf
+  double run_duration_sum = 0;
+  uint64_t queue_depth = 0;          // runs waiting to be claimed
+  double scheduler_lag_seconds = 0;  // how far the scheduler is behind ended intervals
+};
+
+class BatchExportService {
+ public:
+  virtual ~BatchExportService() = default;
+
+  // body: the API shape {"name", "model", "interval", "destination": {"type", "config"}, ...}.
+  virtual ExportRecord CreateExport(const nlohmann::json& body) = 0;
+  virtual ExportRecord GetExport(const std::string& id) = 0;
+  virtual Page<ExportRecord> ListExports(const ListOptions& options) = 0;
+  // JSON merge patch over the stored definition; a secret field left out keeps its value.
+  virtual ExportRecord UpdateExport(const std::string& id, const nlohmann::json& patch) = 0;
+  // Stops the export's queued and running runs.
+  virtual void DeleteExport(const std::string& id) = 0;
+  virtual ExportRecord PauseExport(const std::string& id) = 0;
+  // backfill: also backfill the span the export was paused for.
+  virtual ExportRecord UnpauseExport(const std::string& id, bool backfill) = 0;
+  // Tests credentials and write access; throws with what is wrong.
+  virtual void CheckExport(const std::string& id) = 0;
+
+  virtual Page<RunRecord> ListRuns(const std::string& export_id, std::optional<RunStatus> status,
+                                   const ListOptions& options) = 0;
+  virtual RunRecord GetRun(const std::string& export_id, const std::string& run_id) = 0;
+  virtual RunRecord RetryRun(const std::string& export_id, const std::string& run_id) = 0;
+  virtual Page<LogLine> RunLogs(const std::string& export_id, const std::string& run_id,
+                                const ListOptions& options) = 0;
+
+  // body: {"start_at", "end_at"} (ISO 8601; date-only for day and week exports).
+  virtual BackfillRecord CreateBackfill(const std::string& export_id,
+                                        const nlohmann::json& body) = 0;
+  virtual Page<BackfillRecord> ListBackfills(const std::string& export_id,
+                                             const ListOptions& options) = 0;
+  virtual BackfillRecord GetBackfill(const std::string& export_id,
+                                     const std::string& backfill_id) = 0;
+  virtual BackfillRecord CancelBackfill(const std::string& export_id,
+                                        const std::string& backfill_id) = 0;
+
+  virtual MetricsSnapshot Metrics() = 0;
+};
+
+// The API's JSON for each resource. ToJson(ExportRecord) renders secret fields as
+// {"set": true|false}, never their values.
+nlohmann::json ToJson(const ExportRecord& r);
+nlohmann::json ToJson(const RunRecord& r);
+nlohmann::json ToJson(const BackfillRecord& r);
+nlohmann::json ToJson(const LogLine& l);
+
+}  // namespace bx
