@@ -84,6 +84,22 @@ void WriteIsoMicros(Micros t, char* p) {
   std::memcpy(p + 26, "+00:00", 6);
 }
 
+void IsoMicrosWriter::Write(Micros t, char* out) {
+  const int64_t second = FloorDiv(t, kMicrosPerSecond);
+  if (second != second_) {
+    WriteIsoSeconds(ToCivilUtc(second * kMicrosPerSecond), prefix_);
+    second_ = second;
+  }
+  std::memcpy(out, prefix_, sizeof prefix_);
+  out[19] = '.';
+  int f = static_cast<int>(t - second * kMicrosPerSecond);
+  for (int i = 25; i >= 20; --i) {
+    out[i] = static_cast<char>('0' + f % 10);
+    f /= 10;
+  }
+  std::memcpy(out + 26, "+00:00", 6);
+}
+
 std::string FormatIsoMicros(Micros t) {
   std::string s(kIsoMicrosLength, '\0');
   WriteIsoMicros(t, s.data());

@@ -16,6 +16,17 @@ constexpr size_t kIsoMicrosLength = 32;
 void WriteIsoMicros(Micros t, char* out);
 std::string FormatIsoMicros(Micros t);
 
+// WriteIsoMicros for many nearby instants: reuses the date and time of the last second
+// formatted, since the rows of one batch mostly share their seconds.
+class IsoMicrosWriter {
+ public:
+  void Write(Micros t, char* out);
+
+ private:
+  int64_t second_ = INT64_MIN;
+  char prefix_[19] = {};
+};
+
 // "2023-04-25T13:30:00+00:00", with ".ffffff" only when the fraction is not zero (as Python's
 // isoformat() does: object keys must be byte-compatible with the reference system).
 std::string FormatIso(Micros t);

@@ -13,6 +13,17 @@ TEST(Time, FormatsIsoWithMicrosAndOffset) {
   EXPECT_EQ(FormatIsoMicros(FromCivilUtc(2024, 1, 15)), "2024-01-15T00:00:00.000000+00:00");
 }
 
+TEST(Time, IsoMicrosWriterMatchesWriteIsoMicros) {
+  IsoMicrosWriter writer;
+  const Micros base = FromCivilUtc(2024, 12, 31, 23, 59, 58);
+  for (Micros t : {base, base + 1, base + 999999, base + 1000000, base + 2000001, base - 1,
+                   Micros{-1}, Micros{0}, base}) {
+    char out[kIsoMicrosLength];
+    writer.Write(t, out);
+    EXPECT_EQ(std::string(out, kIsoMicrosLength), FormatIsoMicros(t));
+  }
+}
+
 TEST(Time, FormatIsoOmitsZeroFractionLikePython) {
   EXPECT_EQ(FormatIso(FromCivilUtc(2023, 4, 25, 13, 30)), "2023-04-25T13:30:00+00:00");
   EXPECT_EQ(FormatIso(FromCivilUtc(2023, 4, 25, 13, 30) + 5), "2023-04-25T13:30:00.000005+00:00");

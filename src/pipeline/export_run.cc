@@ -4,6 +4,7 @@
 
 #include "pipeline/deduplicator.h"
 #include "pipeline/destinations.h"
+#include "pipeline/read_ahead.h"
 
 namespace bx {
 
@@ -25,8 +26,8 @@ RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, 
                       output->max_file_size_bytes, MakeEncoderFactory(*output, schema));
   Deduplicator dedup(schema);
   RecordBatch batch(schema);
-  auto reader = source.Read(query);
-  while (reader->Next(batch)) {
+  ReadAheadReader reader(source.Read(query), schema);
+  while (reader.Next(batch)) {
     result.duplicates_dropped += dedup.Filter(batch);
     rotator.Add(batch);
   }

@@ -76,7 +76,7 @@ class JsonLinesEncoder : public Encoder {
           const size_t at = buffer_.size();
           buffer_.resize(at + kIsoMicrosLength + 2);
           buffer_[at] = '"';
-          WriteIsoMicros(col.Int(row), buffer_.data() + at + 1);
+          timestamps_.Write(col.Int(row), buffer_.data() + at + 1);
           buffer_[at + kIsoMicrosLength + 1] = '"';
           break;
         }
@@ -98,6 +98,7 @@ class JsonLinesEncoder : public Encoder {
   std::vector<std::string> keys_;
   std::string buffer_;
   JsonSanitizer sanitizer_;
+  IsoMicrosWriter timestamps_;
   uint64_t rows_ = 0;
   uint64_t repaired_ = 0;
   bool finished_ = false;
