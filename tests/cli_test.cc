@@ -122,3 +122,30 @@ TEST_F(BadConfig, AFailedRunExitsOneWithTheErrorType) {
 
 }  // namespace
 }  // namespace bx
+
+namespace bx {
+namespace {
+
+TEST(Demo, ExportsADayAndRefusesToWipeAForeignDirectory) {
+  testing::TempDir dir;
+  const auto out = dir.path() / "demo";
+  auto r = e2e::RunBinary({"demo", "--dir", out.string(), "--count", "24000"});
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Exported 24,000 rows in 24 gzip JSON lines files"), std::string::npos)
+      << r.output;
+  size_t gz = 0;
+  for (const auto& [key, size] : e2e::ListFiles(out)) gz += key.ends_with(".jsonl.gz");
+  EXPECT_EQ(gz, 24u);
+  // Running it again replaces its own output.
+  EXPECT_EQ(e2e::RunBinary({"demo", "--dir", out.string(), "--count", "2400"}).status, 0);
+
+  const auto foreign = dir.path() / "precious";
+  e2e::WriteFile(foreign / "thesis.txt", "do not delete");
+  r = e2e::RunBinary({"demo", "--dir", foreign.string()});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--dir"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(foreign / "thesis.txt"));
+}
+
+}  // namespace
+}  // namespace bx

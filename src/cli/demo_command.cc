@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/error.h"
 #include "base/strings.h"
 #include "cli/cli.h"
 #include "cli/export_command.h"
@@ -22,6 +23,12 @@ int Demo(const DemoFlags& flags) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::absolute(flags.dir).lexically_normal();
   const fs::path store_path = dir / "events.db";
+  // Replace only an earlier demo's output: never wipe a directory the user filled.
+  if (fs::exists(dir) && !fs::is_empty(dir) && !fs::exists(store_path)) {
+    throw InvalidArgument("--dir", "'" + dir.string() +
+                                       "' exists and is not an earlier demo's output; choose "
+                                       "another directory");
+  }
   fs::remove_all(dir);
   fs::create_directories(dir);
 
