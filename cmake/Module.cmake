@@ -19,6 +19,9 @@ function(bx_module)
     target_link_libraries(${M_NAME}_test PRIVATE ${M_NAME} ${M_TEST_DEPS} bx_testing GTest::gtest_main GTest::gmock)
     # Tests that run the project's own tools (tools/node) find them from here.
     target_compile_definitions(${M_NAME}_test PRIVATE BX_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-    gtest_discover_tests(${M_NAME}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+    # One ctest entry per binary: suites share expensive setup (generated stores, reader runs)
+    # that per-test processes would repeat.
+    add_test(NAME ${M_NAME}_test COMMAND ${M_NAME}_test)
+    set_tests_properties(${M_NAME}_test PROPERTIES LABELS unit)
   endif()
 endfunction()

@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "compress/compressing_sink.h"
 #include "format/jsonl/jsonl_encoder.h"
+#include "format/parquet/parquet_encoder.h"
 #include "sink/file/file_object_store.h"
 
 namespace bx {
@@ -23,10 +24,13 @@ EncoderFactory MakeEncoderFactory(const FileOutput& output, const Schema& schema
         return MakeJsonLinesEncoder(schema, MakeCompressingSink(compression, std::move(sink)));
       };
     case FileFormat::kParquet:
-      break;
+      return [&schema, compression](std::unique_ptr<ByteSink> sink) -> std::unique_ptr<Encoder> {
+        ParquetOptions options;
+        options.compression = compression;
+        return MakeParquetEncoder(schema, std::move(sink), options);
+      };
   }
-  throw Error(ErrorKind::kNonRetryable, "UnsupportedFormat",
-              "file_format Parquet is not available in this build yet");
+  throw Error(ErrorKind::kInternal, "InternalError", "unknown file format");
 }
 
 }  // namespace bx

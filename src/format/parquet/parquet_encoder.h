@@ -1,0 +1,65 @@
+#pragma once
+// The Parquet encoder: buffers one row group of column chunks (pages compressed as they fill),
+// writes it when it reaches row_group_bytes (uncompressed) or row_group_rows, and writes the
+// footer on Finish(). Every column is OPTIONAL; see metadata.cc for the type mapping.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/formats.h"
+#include "format/encoder.h"
+#include "format/parquet/column_writer.h"
+
+namespace bx {
+
+struct ParquetOptions {
+  Compression compression = Compression::kNone;
+  uint64_t row_group_bytes = 128ull << 20;  // uncompressed
+  uint64_t row_group_rows = 1'000'000;
+  uint64_t page_bytes = 1ull << 20;
+  std::map<std::string, std::string> key_value_metadata;
+  // Dictionary fallback limits of string columns (see column_writer.h).
+  uint64_t dictionary_bytes = 1ull << 20;
+};
+
+class ParquetEncoder : public Encoder {
+ public:
+  // Writes the leading magic to `sink` at once.
+  ParquetEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink, ParquetOptions options);
+  ~ParquetEncoder() override;
+
+  void Add(const RecordBatch& batch, size_t begin, size_t end) override;
+  uint64_t EstimatedFileBytes() const override;
+  void Finish() override;
+  void Abort() noexcept override;
+  uint64_t rows() const override { return rows_; }
+
+  // Writes the buffered row group now (no-op when it is empty), so that the file can be cut at
+  // a size close to the rotator's limit.
+  void FlushRowGroup();
+  size_t row_groups() const { return row_groups_.size(); }
+
+ private:
+  uint64_t BufferedUncompressedBytes() const;
+  void Append(std::string_view bytes);
+
+  const Schema& schema_;
+  std::unique_ptr<ByteSink> sink_;
+  ParquetOptions options_;
+  std::vector<parquet::ColumnWriter> columns_;
+  std::vector<parquet::RowGroupMeta> row_groups_;
+  uint64_t group_rows_ = 0;
+  uint64_t rows_ = 0;
+  uint64_t file_pos_ = 0;
+  uint64_t footer_row_groups_bytes_ = 0;  // serialized size of row_groups_ in the footer
+  bool finished_ = false;
+};
+
+std::unique_ptr<ParquetEncoder> MakeParquetEncoder(const Schema& schema,
+                                                   std::unique_ptr<ByteSink> sink,
+                                                   ParquetOptions options);
+
+}  // namespace bx
