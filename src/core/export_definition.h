@@ -27,7 +27,23 @@ struct FileDestinationConfig {
   FileOutput output;
 };
 
-using DestinationConfig = std::variant<FileDestinationConfig>;
+// "S3" (AWS) and "S3Compatible" (MinIO, R2, GCS, Ceph, ...) destinations.
+struct S3DestinationConfig {
+  bool compatible = false;  // S3Compatible
+  std::string bucket_name;
+  std::string region;  // S3Compatible: "us-east-1" unless set; "auto" for R2
+  FileOutput output;
+  // Empty: taken from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
+  std::string aws_access_key_id;
+  std::string aws_secret_access_key;
+  std::string aws_session_token;
+  std::string encryption;    // AWS only: "", "AES256" or "aws:kms"
+  std::string kms_key_id;    // AWS only, with aws:kms
+  std::string endpoint_url;  // S3Compatible only (required): http(s)://host[:port][/path]
+  bool use_virtual_style_addressing = false;  // S3Compatible only
+};
+
+using DestinationConfig = std::variant<FileDestinationConfig, S3DestinationConfig>;
 
 struct ExportDefinition {
   std::string id;
@@ -40,7 +56,7 @@ struct ExportDefinition {
   std::optional<Micros> start_at;
   std::optional<Micros> end_at;
   bool paused = false;
-  std::string destination_type;  // "File", ...
+  std::string destination_type;  // "File", "S3", "S3Compatible"
   DestinationConfig destination;
   std::vector<std::string> include_events;
   std::vector<std::string> exclude_events;

@@ -101,5 +101,83 @@ TEST(ExportDefinition, DayOffsetAndTimezoneAccepted) {
   EXPECT_EQ(def.schedule().kind(), IntervalKind::kDay);
 }
 
+nlohmann::json WithDestination(const std::string& type, nlohmann::json config) {
+  auto j = Valid();
+  j["destination"] = {{"type", type}, {"config", std::move(config)}};
+  return j;
+}
+
+std::string FieldError(const nlohmann::json& j) {
+  try {
+    ParseExportDefinition(j);
+  } catch (const Error& e) {
+    return e.message();
+  }
+  return "no error";
+}
+
+TEST(ExportDefinitionS3, ParsesBothS3Types) {
+  const auto aws = ParseExportDefinition(WithDestination("S3", {{"bucket_name", "my-bucket"},
+                                                                {"region", "eu-west-1"},
+                                                                {"prefix", "e/{year}"},
+                                                                {"compression", "zstd"},
+                                                                {"max_file_size_mb", 100},
+                                                                {"encryption", "aws:kms"},
+                                                                {"kms_key_id", "k1"},
+                                                                {"aws_access_key_id", "id"},
+                                                                {"aws_secret_access_key", "s"},
+                                                                {"aws_session_token", "t"}}));
+  const auto& s3 = std::get<S3DestinationConfig>(aws.destination);
+  EXPECT_FALSE(s3.compatible);
+  EXPECT_EQ(s3.region, "eu-west-1");
+  EXPECT_EQ(s3.kms_key_id, "k1");
+  EXPECT_EQ(aws.file_output()->max_file_size_bytes, 100u << 20);
+
+  const auto r2 = ParseExportDefinition(
+      WithDestination("S3Compatible", {{"bucket_name", "b_1"},
+                                       {"endpoint_url", "https://x.r2.example.com"},
+                                       {"region", "auto"},
+                                       {"use_virtual_style_addressing", true}}));
+  const auto& compatible = std::get<S3DestinationConfig>(r2.destination);
+  EXPECT_TRUE(compatible.compatible);
+  EXPECT_EQ(compatible.region, "auto");
+  EXPECT_TRUE(compatible.use_virtual_style_addressing);
+}
+
+TEST(ExportDefinitionS3, MistakesNameTheirField) {
+  const nlohmann::json compatible = {{"bucket_name", "bkt"}, {"endpoint_url", "http://h:9000"}};
+  auto with = [](nlohmann::json c, const std::string& k, nlohmann::json v) {
+    c[k] = std::move(v);
+    return c;
+  };
+  const std::vector<std::pair<nlohmann::json, std::string>> cases = {
+      {WithDestination("S3Compatible", with(compatible, "encryption", "AES256")),
+       "destination.config.encryption: is only for S3 (AWS) destinations"},
+      {WithDestination("S3Compatible", with(compatible, "kms_key_id", "k")),
+       "destination.config.kms_key_id: is only for S3 (AWS) destinations"},
+      {WithDestination("S3Compatible", with(compatible, "endpoint_url", "ftp://h")),
+       "destination.config.endpoint_url: 'ftp://h' is not an http:// or https:// URL"},
+      {WithDestination("S3Compatible", {{"bucket_name", "bkt"}}),
+       "destination.config.endpoint_url"},
+      {WithDestination(
+           "S3", {{"bucket_name", "bkt"}, {"region", "us-east-1"}, {"endpoint_url", "http://h"}}),
+       "destination.config.endpoint_url: is only for S3Compatible destinations"},
+      {WithDestination("S3", {{"bucket_name", "Bad_Bucket"}, {"region", "us-east-1"}}),
+       "destination.config.bucket_name: 'Bad_Bucket' is not a valid S3 bucket name"},
+      {WithDestination("S3", {{"bucket_name", "bkt"}}), "destination.config.region"},
+      {WithDestination("S3", {{"bucket_name", "bkt"}, {"region", "r"}, {"encryption", "rot13"}}),
+       "destination.config.encryption: 'rot13'"},
+      {WithDestination("S3", {{"bucket_name", "bkt"}, {"region", "r"}, {"kms_key_id", "k"}}),
+       "destination.config.kms_key_id: needs encryption aws:kms"},
+      {WithDestination("S3",
+                       {{"bucket_name", "bkt"}, {"region", "r"}, {"aws_access_key_id", "id"}}),
+       "destination.config.aws_secret_access_key"},
+  };
+  for (const auto& [json, expected] : cases) {
+    EXPECT_NE(FieldError(json).find(expected), std::string::npos)
+        << FieldError(json) << " lacks " << expected;
+  }
+}
+
 }  // namespace
 }  // namespace bx

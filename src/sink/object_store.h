@@ -20,6 +20,9 @@ class ObjectStore {
                            const std::vector<std::string>& keep) = 0;
   // Where a user finds an object: "/data/out/key", "s3://bucket/key".
   virtual std::string Locate(const std::string& key) const = 0;
+  // Tests the destination without exporting (it exists, this program may write and delete
+  // there); throws bx::Error saying precisely what is wrong.
+  virtual void Check();
 };
 
 // True when `name` is `base_name` followed by '-', '.' or '_' (an interval's data or manifest).

@@ -22,7 +22,12 @@ void FileObjectStore::RemoveStale(const std::string& prefix, const std::string& 
   if (!std::filesystem::is_directory(dir, ec)) return;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!IsIntervalObjectName(name, base_name)) continue;
+    // A temporary file of this interval is what an attempt that died (kill -9) before renaming
+    // left behind: runs of one interval never overlap, so no live writer owns it.
+    const bool dead_temporary = name.size() > 1 && name[0] == '.' &&
+                                name.find(".tmp-") != std::string::npos &&
+                                IsIntervalObjectName(name.substr(1), base_name);
+    if (!IsIntervalObjectName(name, base_name) && !dead_temporary) continue;
     const std::string key = prefix.empty() ? name : prefix + "/" + name;
     if (std::find(keep.begin(), keep.end(), key) != keep.end()) continue;
     std::filesystem::remove(entry.path(), ec);
@@ -34,6 +39,21 @@ void FileObjectStore::RemoveStale(const std::string& prefix, const std::string& 
   if (ec) {
     throw Error(ErrorKind::kRetryable, "FileWriteError",
                 "cannot list '" + dir.string() + "': " + ec.message());
+  }
+}
+
+void FileObjectStore::Check() {
+  // Creating the directory and a probe file proves it exists (or can be made) and is writable.
+  CreateDirectories(root_);
+  const std::filesystem::path probe = root_ / ".batch-export-check";
+  LocalFileSink sink(probe);
+  sink.Append("batch-export check\n");
+  sink.Finish();
+  std::error_code ec;
+  std::filesystem::remove(probe, ec);
+  if (ec) {
+    throw Error(ErrorKind::kNonRetryable, "FileWriteError",
+                "cannot remove '" + probe.string() + "': " + ec.message());
   }
 }
 

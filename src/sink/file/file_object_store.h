@@ -15,6 +15,7 @@ class FileObjectStore : public ObjectStore {
   void RemoveStale(const std::string& prefix, const std::string& base_name,
                    const std::vector<std::string>& keep) override;
   std::string Locate(const std::string& key) const override;
+  void Check() override;
 
  private:
   std::filesystem::path root_;

@@ -1,0 +1,550 @@
+// The S3 destinations end to end against a real S3 server (radosgw, started by the `rgw` CTest
+// fixture): the built binary exports, /usr/bin/aws downloads, the standard tools decompress.
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <csignal>
+#include <cstdlib>
+#include <regex>
+#include <set>
+
+#include <sqlite3.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+#include "sink/s3/s3_client.h"
+#include "testing/temp_dir.h"
+
+namespace bx {
+namespace {
+
+namespace fs = std::filesystem;
+using e2e::RunBinary;
+using e2e::RunShell;
+using e2e::ShellQuote;
+
+constexpr char kDayStart[] = "2024-01-15T00:00:00Z";
+constexpr char kDayEnd[] = "2024-01-16T00:00:00Z";
+constexpr char kKey[] = "TESTACCESSKEY";
+constexpr char kSecret[] = "TESTSECRETKEY";
+
+std::string ReadTrimmed(const fs::path& p) {
+  std::string s = e2e::ReadFile(p);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  return s;
+}
+
+// The server's URLs, from the fixture's directory (or BX_TEST_S3_ENDPOINT for a server started
+// by hand). Empty when there is none: the tests then fail saying so.
+std::string RgwFile(const char* name) {
+  const char* dir = std::getenv("BX_RGW_DIR");
+  if (!dir) return "";
+  return ReadTrimmed(fs::path(dir) / name);
+}
+std::string Endpoint() {
+  const char* env = std::getenv("BX_TEST_S3_ENDPOINT");
+  return env ? env : RgwFile("endpoint");
+}
+std::string StsEndpoint() { return RgwFile("sts_endpoint"); }
+std::string Port(const std::string& url) { return url.substr(url.rfind(':') + 1); }
+
+std::string AwsEnv() {
+  return "AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null "
+         "AWS_EC2_METADATA_DISABLED=true AWS_PAGER= AWS_DEFAULT_REGION=us-east-1 "
+         "AWS_ACCESS_KEY_ID=" +
+         std::string(kKey) + " AWS_SECRET_ACCESS_KEY=" + kSecret + " ";
+}
+std::string Aws(const std::string& args, const std::string& endpoint = Endpoint()) {
+  return AwsEnv() + "/usr/bin/aws --endpoint-url " + endpoint + " " + args;
+}
+
+s3::S3Client Client(const std::string& bucket) {
+  s3::S3ClientOptions options;
+  options.endpoint_url = Endpoint();
+  options.bucket = bucket;
+  options.credentials = {kKey, kSecret, ""};
+  return s3::S3Client(options);
+}
+
+std::multiset<std::string> StoreUuids(const fs::path& store) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT uuid FROM events", -1, &stmt, nullptr);
+  std::multiset<std::string> out;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    out.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+nlohmann::json Definition(const std::string& type, nlohmann::json config,
+                          const std::string& interval = "hour") {
+  return {{"name", "s3 e2e"},
+          {"interval", interval},
+          {"destination", {{"type", type}, {"config", std::move(config)}}}};
+}
+
+nlohmann::json Compatible(const std::string& bucket, const std::string& compression,
+                          std::optional<double> max_mb, const std::string& endpoint = Endpoint()) {
+  nlohmann::json c = {{"bucket_name", bucket},
+                      {"endpoint_url", endpoint},
+                      {"aws_access_key_id", kKey},
+                      {"aws_secret_access_key", kSecret},
+                      {"prefix", "events/{year}-{month}-{day}"},
+                      {"file_format", "JSONLines"},
+                      {"compression", compression}};
+  if (max_mb) c["max_file_size_mb"] = *max_mb;
+  return c;
+}
+
+class S3E2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    store_ = dir_->path() / "events.db";
+    const auto r = RunBinary({"events", "generate", "--source", store_.string(), "--count",
+                              "200000", "--start", kDayStart, "--end", kDayEnd, "--seed", "11"});
+    ASSERT_EQ(r.status, 0) << r.output;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  void SetUp() override {
+    ASSERT_FALSE(Endpoint().empty())
+        << "no S3 server: these tests need radosgw, which ctest starts through the `rgw` "
+           "fixture (scripts/start-rgw <dir> auto; BX_RGW_DIR=<dir>), or set "
+           "BX_TEST_S3_ENDPOINT. CI="
+        << (std::getenv("CI") ? std::getenv("CI") : "");
+    const auto ping = RunShell("curl -s -o /dev/null -w '%{http_code}' " + Endpoint() + "/");
+    ASSERT_EQ(ping.output, "200") << "S3 server at " << Endpoint() << " does not answer";
+  }
+
+  // A fresh bucket named after the test.
+  std::string Bucket(const std::string& suffix = "") {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = "bx-" + std::string(info->name()) + suffix;
+    std::string out;
+    for (char c : name) {
+      out += std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '-';
+    }
+    out = out.substr(0, 63);
+    while (out.back() == '-') out.pop_back();
+    auto client = Client(out);
+    client.CreateBucket();
+    // Start empty: a previous run of this test may have left objects.
+    const auto keys = client.ListAllKeys("");
+    if (!keys.empty()) client.DeleteObjects(keys);
+    return out;
+  }
+
+  static fs::path WriteConfig(const std::string& name, const nlohmann::json& config) {
+    const fs::path p = dir_->path() / (name + ".json");
+    e2e::WriteFile(p, config.dump(2));
+    return p;
+  }
+
+  static e2e::CommandResult Export(const fs::path& config, const std::string& env = "",
+                                   const std::string& start = kDayStart,
+                                   const std::string& end = kDayEnd) {
+    return RunShell(env + ShellQuote(BX_BINARY) + " export --source " + ShellQuote(store_) +
+                    " --config " + ShellQuote(config) + " --start " + start + " --end " + end);
+  }
+
+  // Downloads a bucket with awscli into a fresh directory.
+  static fs::path Download(const std::string& bucket, const std::string& name) {
+    const fs::path out = dir_->path() / ("download-" + name);
+    fs::remove_all(out);
+    const auto r = RunShell(
+        Aws("s3 cp --no-progress --recursive s3://" + bucket + " " + ShellQuote(out.string())));
+    EXPECT_EQ(r.status, 0) << r.output;
+    return out;
+  }
+
+  static testing::TempDir* dir_;
+  static fs::path store_;
+};
+testing::TempDir* S3E2E::dir_ = nullptr;
+fs::path S3E2E::store_;
+
+// ---------------------------------------------------------------------------------------------
+// 200k events, JSONL × every compression × (split at 1 MiB, one file per interval).
+
+struct Layout {
+  std::string compression;
+  bool split;
+  std::string format = "JSONLines";
+  double split_mb = 1;
+};
+
+void PrintTo(const Layout& layout, std::ostream* os) {
+  *os << layout.format << " " << (layout.compression.empty() ? "none" : layout.compression)
+      << (layout.split ? ", split at " + std::to_string(layout.split_mb) + " MiB" : ", whole");
+}
+
+class S3ExportMatrix : public S3E2E, public ::testing::WithParamInterface<Layout> {};
+
+TEST_P(S3ExportMatrix, KeysRowsManifestsAndBytesMatchTheFileExport) {
+  const Layout layout = GetParam();
+  const std::optional<double> max_mb =
+      layout.split ? std::optional<double>(layout.split_mb) : std::nullopt;
+  const std::string bucket = Bucket();
+  nlohmann::json s3_config = Compatible(bucket, layout.compression, max_mb);
+  s3_config["file_format"] = layout.format;
+  const auto s3 = Export(WriteConfig(bucket, Definition("S3Compatible", s3_config)));
+  ASSERT_EQ(s3.status, 0) << s3.output;
+  ASSERT_NE(s3.output.find("24 runs, 0 failed: 200,000 rows"), std::string::npos) << s3.output;
+
+  // The same definition to a File destination: keys are the same strings (SPEC §4).
+  nlohmann::json file_config = s3_config;
+  for (const char* k :
+       {"bucket_name", "endpoint_url", "aws_access_key_id", "aws_secret_access_key"}) {
+    file_config.erase(k);
+  }
+  const fs::path file_dir = dir_->path() / ("file-" + bucket);
+  fs::remove_all(file_dir);
+  file_config["path"] = file_dir.string();
+  const auto file = Export(WriteConfig(bucket + "-file", Definition("File", file_config)));
+  ASSERT_EQ(file.status, 0) << file.output;
+
+  auto keys = Client(bucket).ListAllKeys("");
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::string> expected;
+  for (const auto& [path, size] : e2e::ListFiles(file_dir)) expected.push_back(path);
+  EXPECT_EQ(keys, expected);
+
+  const bool parquet = layout.format == "Parquet";
+  const std::string ext = parquet ? std::string(".parquet")
+                                  : ".jsonl" + std::string(layout.compression.empty() ? "" : ".") +
+                                        (layout.compression == "gzip"     ? "gz"
+                                         : layout.compression == "zstd"   ? "zst"
+                                         : layout.compression == "brotli" ? "br"
+                                                                          : layout.compression);
+  const std::regex data_key(
+      "events/2024-01-1[56]/2024-01-15T(\\d\\d):00:00\\+00:00-2024-01-1[56]T\\d\\d:00:00\\+00:00" +
+      std::string(layout.split ? "-(\\d+)" : "") +
+      std::regex_replace(ext, std::regex("\\."), "\\."));
+  const std::regex manifest_key(
+      "events/2024-01-1[56]/2024-01-15T\\d\\d:00:00\\+00:00-2024-01-1[56]T\\d\\d:00:00\\+00:00_"
+      "manifest\\.json");
+  size_t manifests = 0;
+  for (const std::string& key : keys) {
+    if (std::regex_match(key, manifest_key)) {
+      ++manifests;
+      continue;
+    }
+    EXPECT_TRUE(std::regex_match(key, data_key)) << key;
+  }
+  EXPECT_EQ(manifests, layout.split ? 24u : 0u);
+
+  const fs::path downloaded = Download(bucket, bucket);
+  std::multiset<std::string> uuids;
+  if (parquet) {
+    // DuckDB, an independent reader, dumps each downloaded file's rows beside it.
+    std::string dump =
+        "node " + ShellQuote(std::string(BX_SOURCE_DIR) + "/tools/node/parquet_dump.mjs");
+    for (const std::string& key : keys) {
+      if (!std::regex_match(key, manifest_key))
+        dump += " " + ShellQuote((downloaded / key).string());
+    }
+    const auto r = RunShell(dump);
+    ASSERT_EQ(r.status, 0) << r.output;
+  }
+  for (const std::string& key : keys) {
+    const fs::path got = downloaded / key;
+    EXPECT_EQ(e2e::ReadFile(got), e2e::ReadFile(file_dir / key)) << key << " differs";
+    if (std::regex_match(key, manifest_key)) {
+      const auto manifest = nlohmann::json::parse(e2e::ReadFile(got));
+      for (const auto& listed : manifest["files"]) {
+        EXPECT_TRUE(std::binary_search(keys.begin(), keys.end(), listed.get<std::string>()));
+      }
+      continue;
+    }
+    const std::string text =
+        parquet ? e2e::ReadFile(got.string() + ".duckdb.rows.ndjson") : e2e::Decompress(got);
+    for (const std::string& line : e2e::Lines(text)) {
+      uuids.insert(nlohmann::json::parse(line)["uuid"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(uuids, StoreUuids(store_));  // every row exactly once
+}
+
+INSTANTIATE_TEST_SUITE_P(JsonLines, S3ExportMatrix,
+                         ::testing::Values(Layout{"", true}, Layout{"", false},
+                                           Layout{"gzip", true}, Layout{"gzip", false},
+                                           Layout{"zstd", true}, Layout{"zstd", false},
+                                           Layout{"brotli", true}, Layout{"brotli", false},
+                                           Layout{"lz4", true}, Layout{"lz4", false}),
+                         [](const auto& info) {
+                           return (info.param.compression.empty() ? std::string("none")
+                                                                  : info.param.compression) +
+                                  (info.param.split ? "_split1MiB" : "_whole");
+                         });
+
+// Parquet compresses pages inside the file: every codec whole, and zstd split at 1 and 2 MiB.
+INSTANTIATE_TEST_SUITE_P(
+    Parquet, S3ExportMatrix,
+    ::testing::Values(Layout{"", false, "Parquet"}, Layout{"zstd", false, "Parquet"},
+                      Layout{"snappy", false, "Parquet"}, Layout{"gzip", false, "Parquet"},
+                      Layout{"brotli", false, "Parquet"}, Layout{"lz4", false, "Parquet"},
+                      Layout{"zstd", true, "Parquet", 1}, Layout{"zstd", true, "Parquet", 2}),
+    [](const auto& info) {
+      return (info.param.compression.empty() ? std::string("none") : info.param.compression) +
+             (info.param.split
+                  ? "_split" + std::to_string(static_cast<int>(info.param.split_mb)) + "MiB"
+                  : "_whole");
+    });
+
+// ---------------------------------------------------------------------------------------------
+
+TEST_F(S3E2E, RerunReplacesObjectsAndRemovesStaleOnes) {
+  const std::string bucket = Bucket();
+  const fs::path config =
+      WriteConfig(bucket, Definition("S3Compatible", Compatible(bucket, "zstd", 1)));
+  ASSERT_EQ(Export(config).status, 0);
+  auto client = Client(bucket);
+  const auto first = client.ListAllKeys("");
+  // What an earlier, larger attempt at the first hour might have left.
+  const std::string stale =
+      "events/2024-01-15/2024-01-15T00:00:00+00:00-2024-01-15T01:00:00+00:00-7.jsonl.zst";
+  client.PutObject(stale, "stale");
+  const auto r = Export(config);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(client.ListAllKeys(""), first);
+}
+
+TEST_F(S3E2E, VirtualHostAddressingOnALocalhostName) {
+  const std::string bucket = Bucket();
+  const std::string endpoint = "http://localhost:" + Port(Endpoint());
+  nlohmann::json c = Compatible(bucket, "gzip", std::nullopt, endpoint);
+  c["use_virtual_style_addressing"] = true;
+  const auto r = Export(WriteConfig(bucket, Definition("S3Compatible", c)), "", kDayStart,
+                        "2024-01-15T02:00:00Z");
+  ASSERT_EQ(r.status, 0) << r.output;
+  // radosgw saw bucket.localhost as the bucket (rgw dns name = localhost): the objects are there.
+  EXPECT_EQ(Client(bucket).ListAllKeys("").size(), 2u);
+  const auto log = RunShell("grep -c 'GET /?list-type=2' " +
+                            ShellQuote(std::string(std::getenv("BX_RGW_DIR") ?: "/nonexistent") +
+                                       "/log/client.rgw.a.log"));
+  EXPECT_NE(log.output, "0\n") << "no virtual-host style request in the radosgw log";
+}
+
+TEST_F(S3E2E, SessionTokenCredentials) {
+  ASSERT_FALSE(StsEndpoint().empty()) << "the rgw fixture has no STS gateway";
+  const std::string bucket = Bucket();
+  const auto token = RunShell(Aws("sts get-session-token --output json", StsEndpoint()));
+  ASSERT_EQ(token.status, 0) << token.output;
+  const auto creds = nlohmann::json::parse(token.output)["Credentials"];
+  nlohmann::json c = Compatible(bucket, "zstd", std::nullopt, StsEndpoint());
+  c["aws_access_key_id"] = creds["AccessKeyId"];
+  c["aws_secret_access_key"] = creds["SecretAccessKey"];
+  c["aws_session_token"] = creds["SessionToken"];
+  const auto ok = Export(WriteConfig(bucket, Definition("S3Compatible", c)), "", kDayStart,
+                         "2024-01-15T01:00:00Z");
+  ASSERT_EQ(ok.status, 0) << ok.output;
+  EXPECT_EQ(Client(bucket).ListAllKeys("").size(), 1u);
+  // The token is part of what is signed and checked: without it the same keys are refused.
+  c.erase("aws_session_token");
+  const auto refused = Export(WriteConfig(bucket + "-notoken", Definition("S3Compatible", c)), "",
+                              kDayStart, "2024-01-15T01:00:00Z");
+  EXPECT_EQ(refused.status, 1) << refused.output;
+  EXPECT_EQ(refused.output.find(creds["SecretAccessKey"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(refused.output.find(creds["SessionToken"].get<std::string>()), std::string::npos);
+}
+
+TEST_F(S3E2E, SseKmsOnSinglePutAndMultipart) {
+  const std::string bucket = Bucket();
+  nlohmann::json c = {{"bucket_name", bucket},     {"region", "us-east-1"},
+                      {"aws_access_key_id", kKey}, {"aws_secret_access_key", kSecret},
+                      {"prefix", "kms"},           {"encryption", "aws:kms"},
+                      {"kms_key_id", "testkey-1"}};
+  // A 5 MiB part size makes the uncompressed hour (about 10 MB) a multipart upload; the
+  // gzip hour stays a single PUT.
+  const std::string env = "AWS_ENDPOINT_URL_S3=" + Endpoint() + " BATCH_EXPORT_S3_PART_SIZE_MB=5 ";
+  auto r = Export(WriteConfig(bucket, Definition("S3", c)), env, kDayStart, "2024-01-15T01:00:00Z");
+  ASSERT_EQ(r.status, 0) << r.output;
+  c["compression"] = "gzip";
+  c["prefix"] = "kms-gz";  // its own prefix: the rerun of the hour would replace the other file
+  r = Export(WriteConfig(bucket + "-gz", Definition("S3", c)), env, kDayStart,
+             "2024-01-15T01:00:00Z");
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto client = Client(bucket);
+  const auto keys = client.ListAllKeys("");
+  ASSERT_EQ(keys.size(), 2u);
+  bool saw_multipart = false;
+  for (const std::string& key : keys) {
+    const auto head = client.HeadObject(key);
+    EXPECT_EQ(head.Header("x-amz-server-side-encryption"), "aws:kms") << key;
+    EXPECT_EQ(head.Header("x-amz-server-side-encryption-aws-kms-key-id"), "testkey-1") << key;
+    saw_multipart |= head.Header("etag").value_or("").find('-') != std::string::npos;
+  }
+  EXPECT_TRUE(saw_multipart);
+  // And the bytes come back decrypted and whole.
+  const fs::path downloaded = Download(bucket, bucket);
+  for (const std::string& key : keys) {
+    EXPECT_GT(e2e::Lines(e2e::Decompress(downloaded / key)).size(), 8000u) << key;
+  }
+}
+
+// Wrong secret, missing bucket, bad endpoint: typed, not retried, nothing left behind.
+TEST_F(S3E2E, RefusalsFailTheRunWithTheirTypeWithoutRetries) {
+  const std::string bucket = Bucket();
+  struct Case {
+    std::string name;
+    nlohmann::json config;
+    std::string expected;
+  };
+  nlohmann::json wrong_secret = Compatible(bucket, "zstd", 1);
+  wrong_secret["aws_secret_access_key"] = "WRONG-SECRET-xyz";
+  nlohmann::json missing_bucket = Compatible("bx-no-such-bucket", "zstd", 1);
+  nlohmann::json bad_endpoint = Compatible(bucket, "zstd", 1, "http://s3.no-such-host.invalid");
+  const std::vector<Case> cases = {
+      {"wrong-secret", wrong_secret, "Failed  SignatureDoesNotMatch: "},
+      {"missing-bucket", missing_bucket, "Failed  NoSuchBucket: "},
+      {"bad-endpoint", bad_endpoint, "Failed  InvalidS3EndpointError: "},
+  };
+  for (const Case& c : cases) {
+    const fs::path config = WriteConfig(c.name, Definition("S3Compatible", c.config));
+    const auto r =
+        RunShell("BATCH_EXPORT_LOG_LEVEL=debug " + ShellQuote(BX_BINARY) + " export --source " +
+                 ShellQuote(store_) + " --config " + ShellQuote(config) + " --start " + kDayStart +
+                 " --end 2024-01-15T02:00:00Z");
+    EXPECT_EQ(r.status, 1) << c.name << ": " << r.output;
+    EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.name << ": " << r.output;
+    EXPECT_EQ(r.output.find("retrying"), std::string::npos) << c.name << " was retried";
+    EXPECT_EQ(r.output.find("WRONG-SECRET-xyz"), std::string::npos) << "secret in output";
+    EXPECT_EQ(r.output.find(kSecret), std::string::npos) << "secret in output";
+    const auto check = RunBinary({"check", "--config", config.string()});
+    EXPECT_EQ(check.status, 1) << check.output;
+    EXPECT_NE(check.output.find(c.expected.substr(8)), std::string::npos) << check.output;
+  }
+  auto client = Client(bucket);
+  EXPECT_TRUE(client.ListAllKeys("").empty());
+  EXPECT_TRUE(client.ListMultipartUploads("").empty());
+}
+
+TEST_F(S3E2E, CheckPassesOnAGoodDestination) {
+  const std::string bucket = Bucket();
+  const auto r = RunBinary(
+      {"check", "--config",
+       WriteConfig(bucket, Definition("S3Compatible", Compatible(bucket, "", 1))).string()});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("OK  S3Compatible destination s3://" + bucket), std::string::npos);
+  EXPECT_TRUE(Client(bucket).ListAllKeys("").empty()) << "the probe object stayed";
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Proxy {
+  pid_t pid = -1;
+  std::string url;
+  fs::path log;
+  ~Proxy() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+// Starts tests/s3/fault_proxy.mjs in front of the server.
+std::unique_ptr<Proxy> StartFaultProxy(const fs::path& dir, double fraction, int seed) {
+  auto proxy = std::make_unique<Proxy>();
+  proxy->log = dir / ("proxy-" + std::to_string(seed) + ".log");
+  const std::string script = std::string(BX_SOURCE_DIR) + "/tests/s3/fault_proxy.mjs";
+  proxy->pid = ::fork();
+  if (proxy->pid == 0) {
+    const int fd = ::open(proxy->log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::execlp("node", "node", script.c_str(), "0", Port(Endpoint()).c_str(),
+             std::to_string(fraction).c_str(), std::to_string(seed).c_str(), nullptr);
+    ::_exit(127);
+  }
+  for (int i = 0; i < 100; ++i) {
+    const std::string out = e2e::ReadFile(proxy->log);
+    const size_t at = out.find("listening ");
+    if (at != std::string::npos && out.find('\n', at) != std::string::npos) {
+      proxy->url = "http://127.0.0.1:" + std::to_string(std::atoi(out.c_str() + at + 10));
+      return proxy;
+    }
+    ::usleep(100'000);
+  }
+  ADD_FAILURE() << "fault proxy did not start: " << e2e::ReadFile(proxy->log);
+  return proxy;
+}
+
+TEST_F(S3E2E, ExportsCompleteByteIdenticalThroughTwentyPercentFaults) {
+  const std::string clean_bucket = Bucket("-clean");
+  const std::string faulty_bucket = Bucket("-faulty");
+  auto proxy = StartFaultProxy(dir_->path(), 0.2, 7);
+  ASSERT_FALSE(proxy->url.empty());
+  // Split zstd files (single PUTs, manifests, deletes) and one whole uncompressed day in 5 MiB
+  // parts (multipart with parts in flight).
+  for (const auto& [name, compression, max_mb, interval] :
+       std::vector<std::tuple<std::string, std::string, std::optional<double>, std::string>>{
+           {"split", "zstd", 1.0, "hour"}, {"whole", "", std::nullopt, "day"}}) {
+    const std::string env = "BATCH_EXPORT_S3_PART_SIZE_MB=5 ";
+    nlohmann::json clean = Compatible(clean_bucket, compression, max_mb);
+    nlohmann::json faulty = Compatible(faulty_bucket, compression, max_mb, proxy->url);
+    clean["prefix"] = faulty["prefix"] = name;
+    const auto a =
+        Export(WriteConfig("clean-" + name, Definition("S3Compatible", clean, interval)), env);
+    ASSERT_EQ(a.status, 0) << a.output;
+    const auto b =
+        Export(WriteConfig("faulty-" + name, Definition("S3Compatible", faulty, interval)), env);
+    ASSERT_EQ(b.status, 0) << b.output;
+    EXPECT_EQ(b.output.find("Failed"), std::string::npos) << b.output;
+  }
+  ::kill(proxy->pid, SIGTERM);
+  ::waitpid(proxy->pid, nullptr, 0);
+  proxy->pid = -1;
+  const auto counts = nlohmann::json::parse(e2e::Lines(e2e::ReadFile(proxy->log)).back());
+  const int faults = counts["InternalError"].get<int>() + counts["SlowDown"].get<int>() +
+                     counts["ServiceUnavailable"].get<int>() + counts["reset"].get<int>();
+  EXPECT_GT(faults, 20) << counts.dump();
+  EXPECT_GT(counts["reset"].get<int>(), 0) << counts.dump();
+
+  const fs::path clean_dir = Download(clean_bucket, "clean");
+  const fs::path faulty_dir = Download(faulty_bucket, "faulty");
+  const auto clean_files = e2e::ListFiles(clean_dir);
+  ASSERT_GT(clean_files.size(), 24u);
+  EXPECT_EQ(e2e::ListFiles(faulty_dir), clean_files);
+  for (const auto& [path, size] : clean_files) {
+    EXPECT_EQ(e2e::ReadFile(faulty_dir / path), e2e::ReadFile(clean_dir / path)) << path;
+  }
+  EXPECT_TRUE(Client(faulty_bucket).ListMultipartUploads("").empty());
+}
+
+// 300 MiB through the object sink with 4 parts of 8 MiB in flight: the process's peak RSS
+// stays under 64 MiB + 4 × 8 MiB.
+TEST_F(S3E2E, LargeUploadKeepsPeakMemoryBounded) {
+  const std::string bucket = Bucket();
+  const auto r = RunShell(AwsEnv() + ShellQuote(BX_S3_PUT_TOOL) + " " + Endpoint() + " " + bucket +
+                          " big/300MiB.bin 300 8 4");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::smatch m = [&] {
+    std::smatch match;
+    std::regex_search(r.output, match, std::regex("peak_rss_kib=(\\d+)"));
+    return match;
+  }();
+  ASSERT_EQ(m.size(), 2u) << r.output;
+  const long peak_kib = std::stol(m[1]);
+  std::printf("300 MiB upload: %s", r.output.c_str());
+  EXPECT_LT(peak_kib, (64 + 4 * 8) * 1024) << r.output;
+  auto client = Client(bucket);
+  const auto head = client.HeadObject("big/300MiB.bin");
+  EXPECT_EQ(head.Header("content-length"), std::to_string(300ull << 20));
+  EXPECT_NE(head.Header("etag").value_or("").find("-38"), std::string::npos)
+      << "expected 38 parts of 8 MiB: " << head.Header("etag").value_or("");
+  client.DeleteObject("big/300MiB.bin");  // the server keeps objects in memory
+}
+
+}  // namespace
+}  // namespace bx
