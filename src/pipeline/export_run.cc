@@ -8,8 +8,12 @@
 
 namespace bx {
 
+Error CancelledError() {
+  return Error(ErrorKind::kNonRetryable, "Cancelled", "the run was cancelled");
+}
+
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
-                         ObjectStore& store) {
+                         ObjectStore& store, const std::atomic<bool>* cancel) {
   const auto started = std::chrono::steady_clock::now();
   const Schema& schema = FileSchema(def.model);
   const FileOutput* output = def.file_output();
@@ -28,9 +32,11 @@ RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, 
   RecordBatch batch(schema);
   ReadAheadReader reader(source.Read(query), schema);
   while (reader.Next(batch)) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) throw CancelledError();
     result.duplicates_dropped += dedup.Filter(batch);
     rotator.Add(batch);
   }
+  if (cancel && cancel->load(std::memory_order_relaxed)) throw CancelledError();
   rotator.Finish();
 
   result.files = rotator.files();

@@ -3,10 +3,12 @@
 // destination. Reads like leveldb's BuildTable; on any error the open file is discarded and the
 // error propagates to whoever decides about retries.
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "core/export_definition.h"
 #include "pipeline/file_rotator.h"
 #include "sink/object_store.h"
@@ -24,8 +26,12 @@ struct RunResult {
   double seconds = 0;
 };
 
-// Throws bx::Error; nothing of the open file stays visible.
+// Throws bx::Error; nothing of the open file stays visible. When `cancel` is given and becomes
+// true, the run stops before its next batch with the error type "Cancelled".
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
-                         ObjectStore& store);
+                         ObjectStore& store, const std::atomic<bool>* cancel = nullptr);
+
+// The error a cancelled run ends with.
+Error CancelledError();
 
 }  // namespace bx

@@ -27,6 +27,7 @@ std::optional<RunStatus> ParseRunStatus(std::string_view name);
 
 enum class BackfillStatus { kRunning, kCompleted, kFailed, kCancelled };
 std::string_view BackfillStatusName(BackfillStatus s);
+std::optional<BackfillStatus> ParseBackfillStatus(std::string_view name);
 
 struct ExportRecord {
   std::string id;  // UUID
@@ -49,6 +50,7 @@ struct RunRecord {
   std::string latest_error;  // "<Type>: <message>" when failed
   Micros created_at = 0;
   std::optional<Micros> started_at, finished_at, next_attempt_at;
+  double last_attempt_seconds = 0;  // how long the latest finished attempt took
 };
 
 struct BackfillRecord {
@@ -82,7 +84,7 @@ struct ListOptions {
 struct MetricsSnapshot {
   std::vector<std::pair<std::string, uint64_t>> runs_by_status;  // status name -> count
   uint64_t rows_exported = 0, bytes_exported = 0;
-  std::vector<double> run_duration_bucket_bounds;  // seconds, ascending
+  std::vector<double> run_duration_bucket_bounds;    // seconds, ascending
   std::vector<uint64_t> run_duration_bucket_counts;  // cumulative, one per bound, then +Inf
   double run_duration_sum = 0;
   uint64_t queue_depth = 0;          // runs waiting to be claimed

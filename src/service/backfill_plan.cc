@@ -1,0 +1,57 @@
+#include "service/backfill_plan.h"
+
+#include <cctz/civil_time.h>
+#include <cctz/time_zone.h>
+
+#include <algorithm>
+
+#include "base/error.h"
+#include "core/json_fields.h"
+
+namespace bx {
+namespace {
+
+Micros ParseBound(const ExportDefinition& def, const std::string& text, const std::string& field) {
+  const bool civil = def.interval == IntervalKind::kDay || def.interval == IntervalKind::kWeek;
+  if (!civil) return ParseIsoTime(text, field);
+  if (!IsDateOnly(text)) {
+    throw InvalidArgument(field, "'" + text + "' must be a date (YYYY-MM-DD) for " +
+                                     std::string(IntervalKindName(def.interval)) + " exports");
+  }
+  const Micros utc_midnight = ParseIsoTime(text, field);
+  const CivilUtc c = ToCivilUtc(utc_midnight);
+  cctz::time_zone zone;
+  cctz::load_time_zone(def.timezone, &zone);
+  const auto local = zone.lookup(cctz::civil_second(c.year, c.month, c.day, 0, 0, 0));
+  Micros t =
+      std::chrono::duration_cast<std::chrono::microseconds>(local.pre.time_since_epoch()).count();
+  if (def.interval == IntervalKind::kDay) t += def.interval_offset * kMicrosPerSecond;
+  return t;
+}
+
+}  // namespace
+
+BackfillPlan PlanBackfill(const ExportDefinition& def, const nlohmann::json& body, Micros now) {
+  JsonFields fields(body, "");
+  const std::string start_text = fields.RequiredString("start_at");
+  const std::string end_text = fields.RequiredString("end_at");
+  fields.RejectUnknown();
+
+  BackfillPlan plan;
+  plan.start = ParseBound(def, start_text, "start_at");
+  plan.end = ParseBound(def, end_text, "end_at");
+  if (plan.start > now) throw InvalidArgument("start_at", "is in the future");
+  if (plan.end > now) throw InvalidArgument("end_at", "is in the future");
+  if (plan.start >= plan.end) throw InvalidArgument("end_at", "must be after start_at");
+
+  // The export never exports past its end_at, backfills included.
+  const Micros end = def.end_at ? std::min(plan.end, *def.end_at) : plan.end;
+  if (plan.start < end) plan.intervals = def.schedule().IntervalsWithin(plan.start, end);
+  if (plan.intervals.empty()) {
+    throw InvalidArgument("end_at", "the range holds no whole '" +
+                                        std::string(IntervalKindName(def.interval)) + "' interval");
+  }
+  return plan;
+}
+
+}  // namespace bx

@@ -1,0 +1,187 @@
+// Backfills: validation, a week of hourly runs identical to a direct export, cancellation, and
+// a worker killed with SIGKILL mid-run.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "service/service_test_support.h"
+#include "state/sqlite/sqlite_state_store.h"
+#include "testing/scripted_faults.h"
+
+namespace bx::service_test {
+namespace {
+
+constexpr const char* kWeekStart = "2024-01-08T00:00:00Z";
+constexpr const char* kWeekEnd = "2024-01-15T00:00:00Z";
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.Describe();
+  }
+  return "";
+}
+
+TEST_F(ServiceTest, BackfillRequestsAreValidated) {
+  auto service = Start();
+  const std::string hourly = service->CreateExport(ExportJson("hour", out())).id;
+  const std::string daily = service->CreateExport(ExportJson("day", out())).id;
+  auto create = [&](const std::string& id, const char* start, const char* end) {
+    return ErrorOf([&] { service->CreateBackfill(id, {{"start_at", start}, {"end_at", end}}); });
+  };
+  EXPECT_EQ(create(hourly, "2024-01-15T09:00:00Z", "2024-01-15T12:00:00Z"),
+            "InvalidArgument: end_at: is in the future");
+  EXPECT_EQ(create(hourly, "2024-01-15T09:00:00Z", "2024-01-15T08:00:00Z"),
+            "InvalidArgument: end_at: must be after start_at");
+  EXPECT_EQ(create(daily, "2024-01-10T00:00:00Z", "2024-01-12"),
+            "InvalidArgument: start_at: '2024-01-10T00:00:00Z' must be a date (YYYY-MM-DD) for "
+            "day exports");
+  EXPECT_NE(create(hourly, "2024-01-15T09:10:00Z", "2024-01-15T09:50:00Z").find("no whole"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] {
+              service->CreateBackfill(hourly, {{"start_at", "2024-01-15"}});
+            }).find("end_at"),
+            std::string::npos);
+  // A trailing partial interval is dropped.
+  const BackfillRecord b = service->CreateBackfill(
+      hourly, {{"start_at", "2024-01-15T06:00:00Z"}, {"end_at", "2024-01-15T08:30:00Z"}});
+  EXPECT_EQ(b.total_runs, 2u);
+  const BackfillRecord d =
+      service->CreateBackfill(daily, {{"start_at", "2024-01-10"}, {"end_at", "2024-01-12"}});
+  EXPECT_EQ(d.total_runs, 2u);
+}
+
+TEST_F(ServiceTest, WeekOfHourlyBackfillMatchesADirectExportByteForByte) {
+  Generate(20000, At(kWeekStart), At(kWeekEnd));
+  clock_->Set(At("2024-01-16T00:00:00Z"));
+  auto service = Start();
+  const nlohmann::json body = ExportJson("hour", out());
+  const std::string id = service->CreateExport(body).id;
+  const BackfillRecord created =
+      service->CreateBackfill(id, {{"start_at", kWeekStart}, {"end_at", kWeekEnd}});
+  EXPECT_EQ(created.total_runs, 168u);
+  ASSERT_TRUE(service->WaitIdle());
+
+  const BackfillRecord done = service->GetBackfill(id, created.id);
+  EXPECT_EQ(done.status, BackfillStatus::kCompleted);
+  EXPECT_EQ(done.finished_runs, 168u);
+  auto runs = AllRuns(*service, id);
+  ASSERT_EQ(runs.size(), 168u);
+  uint64_t rows = 0;
+  for (const RunRecord& r : runs) {
+    EXPECT_EQ(r.status, RunStatus::kCompleted);
+    rows += r.records_completed;
+  }
+  EXPECT_EQ(rows, 20000u);
+
+  const auto direct = DirectExport(
+      body, Schedule(IntervalKind::kHour).IntervalsWithin(At(kWeekStart), At(kWeekEnd)),
+      out("direct"));
+  const auto backfilled = Files(out());
+  EXPECT_EQ(backfilled.size(), direct.size());
+  EXPECT_TRUE(backfilled == direct) << "backfill output differs from the direct export";
+  EXPECT_EQ(service->Metrics().rows_exported, 20000u);
+}
+
+TEST_F(ServiceTest, CancellingABackfillMidWayLeavesNoRunRunning) {
+  auto gate =
+      std::make_shared<bx::testing::GatedSource>(std::make_shared<EmbeddedSource>(source_path()));
+  ServiceOptions o = Options();
+  o.source = gate;
+  clock_->Set(At("2024-01-16T00:00:00Z"));
+  auto service = Start(o);
+  const std::string id = service->CreateExport(ExportJson("hour", out())).id;
+  const BackfillRecord b =
+      service->CreateBackfill(id, {{"start_at", kWeekStart}, {"end_at", kWeekEnd}});
+  gate->Permit(3);  // three empty runs get through; the fourth waits at the gate
+  ASSERT_TRUE(Eventually(
+      [&] { return service->GetBackfill(id, b.id).finished_runs == 3 && gate->waiting() == 1; }));
+  const BackfillRecord midway = service->GetBackfill(id, b.id);
+  EXPECT_EQ(ToJson(midway)["progress"], "3/168");
+  EXPECT_EQ(AllRuns(*service, id, RunStatus::kRunning).size(), 1u);
+
+  const BackfillRecord cancelled = service->CancelBackfill(id, b.id);
+  EXPECT_EQ(cancelled.status, BackfillStatus::kCancelled);
+  EXPECT_TRUE(AllRuns(*service, id, RunStatus::kRunning).empty());
+  gate->Close();
+  ASSERT_TRUE(service->WaitIdle());
+  EXPECT_TRUE(AllRuns(*service, id, RunStatus::kRunning).empty());
+  EXPECT_EQ(AllRuns(*service, id, RunStatus::kCompleted).size(), 3u);
+  EXPECT_EQ(AllRuns(*service, id, RunStatus::kCancelled).size(), 165u);
+  EXPECT_EQ(service->GetBackfill(id, b.id).status, BackfillStatus::kCancelled);
+}
+
+TEST_F(ServiceTest, DeletingAnExportStopsItsRunningRun) {
+  auto gate =
+      std::make_shared<bx::testing::GatedSource>(std::make_shared<EmbeddedSource>(source_path()));
+  ServiceOptions o = Options();
+  o.source = gate;
+  auto service = Start(o);
+  const std::string id = service->CreateExport(ExportJson("hour", out())).id;
+  clock_->Set(At("2024-01-15T11:01:00Z"));
+  ASSERT_TRUE(Eventually([&] {
+    service->WaitIdle(std::chrono::milliseconds(1));
+    return gate->waiting() == 1;
+  }));
+  service->DeleteExport(id);
+  EXPECT_THROW(service->GetExport(id), Error);
+  gate->Close();
+  ASSERT_TRUE(service->WaitIdle());
+}
+
+// A child process runs the service until its worker is inside the run, then gets SIGKILL; a
+// new service on the same data dir takes the run over once the lease expires.
+TEST_F(ServiceTest, RunOfAKilledProcessIsRetriedAndTheIntervalWrittenOnce) {
+  Generate(60000, At("2024-01-15T10:00:00Z"), At("2024-01-15T11:00:00Z"));
+  const nlohmann::json body = ExportJson("hour", out());
+  std::string id;
+  {
+    auto service = Start();
+    id = service->CreateExport(body).id;
+  }
+  clock_->Set(At("2024-01-15T11:01:00Z"));
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // One batch gets through, so the destination holds a half-written file when killed.
+    auto gate =
+        std::make_shared<bx::testing::GatedSource>(std::make_shared<EmbeddedSource>(source_path()));
+    gate->Permit(1);
+    ServiceOptions o = Options();
+    o.source = gate;
+    auto service = Start(o);
+    for (;;) ::pause();
+  }
+  auto store = OpenSqliteStateStore(dir_.path() / "bx");
+  const bool running = Eventually([&] {
+    auto runs = store->ListRuns(id, RunStatus::kRunning, std::nullopt, 10);
+    return !runs.empty();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let it write the first batch
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(running);
+  store.reset();
+
+  clock_->Advance(2 * kMinute);  // past the dead worker's lease
+  auto service = Start();
+  ASSERT_TRUE(service->WaitIdle());
+  auto runs = AllRuns(*service, id);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].status, RunStatus::kCompleted);
+  EXPECT_EQ(runs[0].attempts, 2u);
+  EXPECT_EQ(runs[0].records_completed, 60000u);
+
+  const auto direct =
+      DirectExport(body, {{At("2024-01-15T10:00:00Z"), At("2024-01-15T11:00:00Z")}}, out("direct"));
+  std::map<std::string, std::string> visible;
+  for (auto& [path, bytes] : Files(out())) {
+    if (std::filesystem::path(path).filename().string()[0] != '.') visible[path] = bytes;
+  }
+  EXPECT_TRUE(visible == direct) << "the destination does not hold exactly one copy";
+}
+
+}  // namespace
+}  // namespace bx::service_test

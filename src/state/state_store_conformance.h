@@ -1,0 +1,422 @@
+#pragma once
+// The StateStore conformance suite: every implementation runs these same tests through a
+// factory. Include this header in one test file per implementation and instantiate:
+//
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StateStoreConformance,
+//                            ::testing::Values(StateStoreFactory{"sqlite", MakeSqlite}));
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "state/state_store.h"
+#include "testing/temp_dir.h"
+
+namespace bx::conformance {
+
+struct StateStoreFactory {
+  std::string name;
+  // A fresh, empty store; `dir` is a scratch directory that outlives it.
+  std::function<std::unique_ptr<StateStore>(const std::filesystem::path& dir)> make;
+};
+
+inline std::string FactoryName(const ::testing::TestParamInfo<StateStoreFactory>& info) {
+  return info.param.name;
+}
+
+constexpr Micros kSecond = kMicrosPerSecond;
+constexpr Micros kHour = 3600 * kSecond;
+constexpr Micros kT0 = 1705312800LL * kSecond;  // 2024-01-15T10:00:00Z
+
+class StateStoreConformance : public ::testing::TestWithParam<StateStoreFactory> {
+ protected:
+  void SetUp() override { store_ = GetParam().make(dir_.path()); }
+
+  StoredExport AddExport(const std::string& id, bool paused = false) {
+    StoredExport e;
+    e.id = id;
+    e.config = {{"name", id},
+                {"interval", "hour"},
+                {"destination",
+                 {{"type", "File"}, {"config", {{"path", "/tmp/x"}, {"password", "hunter2"}}}}}};
+    e.paused = paused;
+    e.created_at = e.last_updated_at = kT0;
+    e.next_interval_start = kT0;
+    e.next_due_at = kT0 + kHour + 60 * kSecond;
+    return store_->InsertExport(e);
+  }
+
+  // Scheduled runs for hours [kT0 + first h, kT0 + last h).
+  std::vector<NewRun> HourRuns(const std::string& prefix, int first, int last) {
+    std::vector<NewRun> runs;
+    for (int h = first; h < last; ++h) {
+      runs.push_back({prefix + std::to_string(h), {kT0 + h * kHour, kT0 + (h + 1) * kHour}});
+    }
+    return runs;
+  }
+
+  void Schedule(const std::string& export_id, int hours) {
+    auto e = store_->GetExport(export_id);
+    ASSERT_TRUE(e);
+    auto n = store_->AdvanceSchedule(export_id, e->next_interval_start,
+                                     HourRuns(export_id + "-r", 0, hours), kT0 + hours * kHour,
+                                     kT0 + (hours + 1) * kHour, kT0);
+    ASSERT_EQ(n, std::optional<size_t>(hours));
+  }
+
+  std::optional<StoredRun> Claim(Micros now, const std::string& worker = "w1",
+                                 size_t backfill_concurrency = 1) {
+    return store_->ClaimRun({worker, now, now + 60 * kSecond, backfill_concurrency});
+  }
+
+  RunOutcome Outcome(RunStatus status, Micros at) {
+    RunOutcome o;
+    o.status = status;
+    o.finished_at = at;
+    if (status == RunStatus::kFailedRetryable) o.next_attempt_at = at + 2 * kSecond;
+    if (status != RunStatus::kCompleted) o.latest_error = "Boom: it broke";
+    return o;
+  }
+
+  bx::testing::TempDir dir_;
+  std::unique_ptr<StateStore> store_;
+};
+
+TEST_P(StateStoreConformance, ExportRoundTripsWithSecrets) {
+  AddExport("e1");
+  auto e = store_->GetExport("e1");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->config["destination"]["config"]["password"], "hunter2");
+  EXPECT_EQ(e->next_interval_start, kT0);
+  EXPECT_FALSE(e->paused);
+  EXPECT_FALSE(store_->GetExport("nope"));
+
+  nlohmann::json config = e->config;
+  config["name"] = "renamed";
+  EXPECT_TRUE(store_->UpdateExportConfig("e1", config, kT0 + kSecond));
+  e = store_->GetExport("e1");
+  EXPECT_EQ(e->config["name"], "renamed");
+  EXPECT_EQ(e->last_updated_at, kT0 + kSecond);
+  EXPECT_FALSE(store_->UpdateExportConfig("nope", config, kT0));
+}
+
+TEST_P(StateStoreConformance, ListsExportsNewestFirstInPages) {
+  for (int i = 0; i < 5; ++i) AddExport("e" + std::to_string(i));
+  auto page1 = store_->ListExports(std::nullopt, 3);
+  ASSERT_EQ(page1.size(), 3u);
+  EXPECT_EQ(page1[0].id, "e4");
+  EXPECT_EQ(page1[2].id, "e2");
+  auto page2 = store_->ListExports(page1.back().seq, 3);
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[1].id, "e0");
+}
+
+TEST_P(StateStoreConformance, PauseRecordsTimeAndHidesFromScheduler) {
+  AddExport("e1");
+  AddExport("e2");
+  EXPECT_EQ(store_->DueExports(kT0 + 2 * kHour, 10).size(), 2u);
+  EXPECT_TRUE(store_->SetPaused("e1", true, kT0 + 5 * kSecond));
+  auto e = store_->GetExport("e1");
+  EXPECT_TRUE(e->paused);
+  EXPECT_EQ(e->last_paused_at, kT0 + 5 * kSecond);
+  auto due = store_->DueExports(kT0 + 2 * kHour, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, "e2");
+  EXPECT_TRUE(store_->DueExports(kT0, 10).empty());  // not due yet
+  EXPECT_EQ(store_->EarliestDue(), kT0 + kHour + 60 * kSecond);
+  EXPECT_FALSE(store_->SetPaused("nope", true, kT0));
+}
+
+TEST_P(StateStoreConformance, AdvanceScheduleCreatesEachIntervalOnce) {
+  AddExport("e1");
+  auto n = store_->AdvanceSchedule("e1", kT0, HourRuns("a", 0, 3), kT0 + 3 * kHour, kT0 + 4 * kHour,
+                                   kT0);
+  EXPECT_EQ(n, std::optional<size_t>(3));
+  // A second scheduler that read the old position changes nothing.
+  EXPECT_FALSE(store_->AdvanceSchedule("e1", kT0, HourRuns("b", 0, 3), kT0 + 3 * kHour,
+                                       kT0 + 4 * kHour, kT0));
+  // An interval that already has a scheduled run is skipped, even with a new run id.
+  n = store_->AdvanceSchedule("e1", kT0 + 3 * kHour, HourRuns("c", 2, 5), kT0 + 5 * kHour,
+                              kT0 + 6 * kHour, kT0);
+  EXPECT_EQ(n, std::optional<size_t>(2));
+  EXPECT_EQ(store_->ListRuns("e1", std::nullopt, std::nullopt, 100).size(), 5u);
+  EXPECT_FALSE(store_->GetRun("c2"));
+  EXPECT_EQ(store_->GetExport("e1")->next_interval_start, kT0 + 5 * kHour);
+  EXPECT_TRUE(store_->SetSchedulePosition("e1", kT0 + 9 * kHour, kT0 + 10 * kHour));
+  EXPECT_EQ(store_->GetExport("e1")->next_due_at, kT0 + 10 * kHour);
+}
+
+TEST_P(StateStoreConformance, ClaimsEachRunOnceOldestFirst) {
+  AddExport("e1");
+  Schedule("e1", 2);
+  auto a = Claim(kT0, "w1");
+  auto b = Claim(kT0, "w2");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->run.id, "e1-r0");
+  EXPECT_EQ(b->run.id, "e1-r1");
+  EXPECT_EQ(a->run.status, RunStatus::kRunning);
+  EXPECT_EQ(a->run.attempts, 1u);
+  EXPECT_EQ(a->lease_owner, "w1");
+  EXPECT_EQ(a->run.started_at, kT0);
+  EXPECT_FALSE(Claim(kT0));
+  EXPECT_EQ(store_->CountDueRuns(kT0), 0u);
+}
+
+TEST_P(StateStoreConformance, PausedAndDeletedExportsRunsAreNotClaimed) {
+  AddExport("e1");
+  Schedule("e1", 1);
+  store_->SetPaused("e1", true, kT0);
+  EXPECT_FALSE(Claim(kT0));
+  EXPECT_EQ(store_->CountDueRuns(kT0), 0u);
+  store_->SetPaused("e1", false, kT0);
+  EXPECT_EQ(store_->CountDueRuns(kT0), 1u);
+  auto deleted = store_->DeleteExport("e1", kT0);
+  ASSERT_TRUE(deleted);
+  EXPECT_FALSE(Claim(kT0));
+  EXPECT_FALSE(store_->GetExport("e1"));
+  EXPECT_EQ(store_->GetRun("e1-r0")->run.status, RunStatus::kCancelled);
+  EXPECT_FALSE(store_->DeleteExport("e1", kT0));
+}
+
+TEST_P(StateStoreConformance, DeleteReportsRunningRunsAndFencesThem) {
+  AddExport("e1");
+  Schedule("e1", 2);
+  auto a = Claim(kT0);
+  auto running = store_->DeleteExport("e1", kT0 + kSecond);
+  ASSERT_TRUE(running);
+  EXPECT_EQ(*running, std::vector<std::string>{a->run.id});
+  EXPECT_FALSE(store_->FinishRun(a->run.id, a->fencing_token, Outcome(RunStatus::kCompleted, kT0)));
+  EXPECT_FALSE(store_->Heartbeat(a->run.id, a->fencing_token, kT0 + kHour));
+  EXPECT_EQ(store_->GetRun(a->run.id)->run.status, RunStatus::kCancelled);
+}
+
+TEST_P(StateStoreConformance, ExpiredLeaseIsTakenOverAndTheOldWorkerIsFenced) {
+  AddExport("e1");
+  Schedule("e1", 1);
+  auto first = Claim(kT0, "w1");
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(Claim(kT0 + 59 * kSecond, "w2"));  // lease still valid
+  EXPECT_TRUE(store_->Heartbeat(first->run.id, first->fencing_token, kT0 + 120 * kSecond));
+  EXPECT_FALSE(Claim(kT0 + 100 * kSecond, "w2"));  // renewed
+  auto second = Claim(kT0 + 121 * kSecond, "w2");  // expired: taken over
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->run.id, first->run.id);
+  EXPECT_NE(second->fencing_token, first->fencing_token);
+  EXPECT_EQ(second->run.attempts, 2u);
+  EXPECT_FALSE(store_->Heartbeat(first->run.id, first->fencing_token, kT0 + kHour));
+  EXPECT_FALSE(store_->FinishRun(first->run.id, first->fencing_token,
+                                 Outcome(RunStatus::kCompleted, kT0 + 122 * kSecond)));
+  EXPECT_TRUE(store_->FinishRun(second->run.id, second->fencing_token,
+                                Outcome(RunStatus::kCompleted, kT0 + 123 * kSecond)));
+  EXPECT_EQ(store_->GetRun(first->run.id)->run.status, RunStatus::kCompleted);
+}
+
+TEST_P(StateStoreConformance, RetryableFailureRequeuesAfterBackoff) {
+  AddExport("e1");
+  Schedule("e1", 1);
+  auto a = Claim(kT0);
+  ASSERT_TRUE(store_->FinishRun(a->run.id, a->fencing_token,
+                                Outcome(RunStatus::kFailedRetryable, kT0 + kSecond)));
+  auto run = store_->GetRun(a->run.id)->run;
+  EXPECT_EQ(run.status, RunStatus::kFailedRetryable);
+  EXPECT_EQ(run.latest_error, "Boom: it broke");
+  EXPECT_EQ(run.next_attempt_at, kT0 + 3 * kSecond);
+  EXPECT_FALSE(run.finished_at);
+  EXPECT_EQ(store_->NextDueRunAt(), kT0 + 3 * kSecond);
+  EXPECT_FALSE(Claim(kT0 + 2 * kSecond));
+  auto again = Claim(kT0 + 3 * kSecond);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->run.attempts, 2u);
+  RunOutcome done = Outcome(RunStatus::kCompleted, kT0 + 4 * kSecond);
+  done.records_completed = 1204;
+  done.bytes_exported = 99;
+  ASSERT_TRUE(store_->FinishRun(again->run.id, again->fencing_token, done));
+  run = store_->GetRun(a->run.id)->run;
+  EXPECT_EQ(run.status, RunStatus::kCompleted);
+  EXPECT_EQ(run.records_completed, 1204u);
+  EXPECT_EQ(run.bytes_exported, 99u);
+  EXPECT_EQ(run.finished_at, kT0 + 4 * kSecond);
+  EXPECT_FALSE(store_->NextDueRunAt());
+}
+
+TEST_P(StateStoreConformance, ReleasedRunIsClaimableAgainAndKeepsItsAttemptCount) {
+  AddExport("e1");
+  Schedule("e1", 1);
+  auto a = Claim(kT0);
+  EXPECT_TRUE(store_->ReleaseRun(a->run.id, a->fencing_token, kT0 + kSecond));
+  EXPECT_FALSE(store_->ReleaseRun(a->run.id, a->fencing_token, kT0 + kSecond));
+  auto run = store_->GetRun(a->run.id)->run;
+  EXPECT_EQ(run.status, RunStatus::kStarting);
+  EXPECT_EQ(run.attempts, 0u);
+  auto b = Claim(kT0 + kSecond);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->run.attempts, 1u);
+}
+
+TEST_P(StateStoreConformance, ManualRetryOfFinishedRunsOnly) {
+  AddExport("e1");
+  Schedule("e1", 1);
+  EXPECT_EQ(store_->RetryRun("e1-r0", kT0), RetryResult::kConflict);  // queued
+  auto a = Claim(kT0);
+  EXPECT_EQ(store_->RetryRun("e1-r0", kT0), RetryResult::kConflict);  // running
+  store_->FinishRun(a->run.id, a->fencing_token, Outcome(RunStatus::kFailed, kT0 + kSecond));
+  EXPECT_EQ(store_->RetryRun("e1-r0", kT0 + 2 * kSecond), RetryResult::kRetried);
+  EXPECT_EQ(store_->RetryRun("nope", kT0), RetryResult::kNotFound);
+  auto run = store_->GetRun("e1-r0")->run;
+  EXPECT_EQ(run.status, RunStatus::kStarting);
+  EXPECT_EQ(run.attempts, 0u);
+  EXPECT_TRUE(run.latest_error.empty());
+  EXPECT_TRUE(Claim(kT0 + 2 * kSecond));
+}
+
+TEST_P(StateStoreConformance, ListsRunsNewestFirstByStatusInPages) {
+  AddExport("e1");
+  Schedule("e1", 5);
+  auto a = Claim(kT0);
+  store_->FinishRun(a->run.id, a->fencing_token, Outcome(RunStatus::kFailed, kT0));
+  auto failed = store_->ListRuns("e1", RunStatus::kFailed, std::nullopt, 10);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].run.id, "e1-r0");
+  auto page1 = store_->ListRuns("e1", std::nullopt, std::nullopt, 3);
+  ASSERT_EQ(page1.size(), 3u);
+  EXPECT_EQ(page1[0].run.id, "e1-r4");
+  auto page2 = store_->ListRuns("e1", std::nullopt, page1.back().seq, 3);
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[1].run.id, "e1-r0");
+  EXPECT_TRUE(store_->ListRuns("other", std::nullopt, std::nullopt, 10).empty());
+}
+
+TEST_P(StateStoreConformance, BackfillProgressesAndCompletes) {
+  AddExport("e1");
+  BackfillRecord b;
+  b.id = "b1";
+  b.export_id = "e1";
+  b.start_at = kT0;
+  b.end_at = kT0 + 3 * kHour;
+  b.created_at = kT0;
+  auto stored = store_->InsertBackfill(b, HourRuns("b", 0, 3));
+  EXPECT_EQ(stored.backfill.total_runs, 3u);
+  EXPECT_EQ(stored.backfill.finished_runs, 0u);
+  for (int i = 0; i < 3; ++i) {
+    auto r = Claim(kT0);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->run.backfill_id, "b1");
+    EXPECT_FALSE(Claim(kT0));  // one backfill run of an export at a time
+    store_->FinishRun(r->run.id, r->fencing_token,
+                      Outcome(i == 1 ? RunStatus::kFailed : RunStatus::kCompleted, kT0 + i));
+    auto now = store_->GetBackfill("b1")->backfill;
+    EXPECT_EQ(now.finished_runs, static_cast<uint64_t>(i + 1));
+    EXPECT_EQ(now.status, i < 2 ? BackfillStatus::kRunning : BackfillStatus::kFailed);
+  }
+  EXPECT_EQ(store_->GetBackfill("b1")->backfill.finished_at, kT0 + 2);
+  EXPECT_EQ(store_->ListBackfills("e1", std::nullopt, 10).size(), 1u);
+}
+
+TEST_P(StateStoreConformance, BackfillConcurrencyIsBoundedPerExport) {
+  AddExport("e1");
+  BackfillRecord b;
+  b.id = "b1";
+  b.export_id = "e1";
+  b.created_at = kT0;
+  store_->InsertBackfill(b, HourRuns("b", 0, 4));
+  EXPECT_TRUE(Claim(kT0, "w", 2));
+  EXPECT_TRUE(Claim(kT0, "w", 2));
+  EXPECT_FALSE(Claim(kT0, "w", 2));
+}
+
+TEST_P(StateStoreConformance, TwoRunsOfOneIntervalNeverRunAtOnce) {
+  AddExport("e1");
+  Schedule("e1", 1);
+  BackfillRecord b;
+  b.id = "b1";
+  b.export_id = "e1";
+  b.created_at = kT0;
+  store_->InsertBackfill(b, HourRuns("b", 0, 1));  // the same interval as e1-r0
+  auto first = Claim(kT0);
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(Claim(kT0));
+  store_->FinishRun(first->run.id, first->fencing_token, Outcome(RunStatus::kCompleted, kT0));
+  auto second = Claim(kT0);
+  ASSERT_TRUE(second);
+  EXPECT_NE(second->run.id, first->run.id);
+}
+
+TEST_P(StateStoreConformance, CancelBackfillStopsQueuedAndRunningRuns) {
+  AddExport("e1");
+  BackfillRecord b;
+  b.id = "b1";
+  b.export_id = "e1";
+  b.created_at = kT0;
+  store_->InsertBackfill(b, HourRuns("b", 0, 5));
+  auto r = Claim(kT0);
+  auto running = store_->CancelBackfill("b1", kT0 + kSecond);
+  ASSERT_TRUE(running);
+  EXPECT_EQ(*running, std::vector<std::string>{r->run.id});
+  EXPECT_FALSE(store_->FinishRun(r->run.id, r->fencing_token, Outcome(RunStatus::kCompleted, kT0)));
+  auto backfill = store_->GetBackfill("b1")->backfill;
+  EXPECT_EQ(backfill.status, BackfillStatus::kCancelled);
+  EXPECT_EQ(backfill.finished_runs, 5u);
+  EXPECT_TRUE(store_->ListRuns("e1", RunStatus::kRunning, std::nullopt, 10).empty());
+  EXPECT_EQ(store_->ListRuns("e1", RunStatus::kCancelled, std::nullopt, 10).size(), 5u);
+  EXPECT_FALSE(Claim(kT0 + kHour));
+  EXPECT_FALSE(store_->CancelBackfill("nope", kT0));
+}
+
+TEST_P(StateStoreConformance, LogLinesInOrderInPages) {
+  for (int i = 0; i < 5; ++i) {
+    store_->AppendLog("r1", LogLine{kT0 + i, "info", "line " + std::to_string(i)});
+  }
+  store_->AppendLog("r2", LogLine{kT0, "error", "other run"});
+  auto page1 = store_->ListLogs("r1", std::nullopt, 3);
+  ASSERT_EQ(page1.size(), 3u);
+  EXPECT_EQ(page1[0].second.message, "line 0");
+  auto page2 = store_->ListLogs("r1", page1.back().first, 3);
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[1].second.message, "line 4");
+  EXPECT_EQ(page2[1].second.at, kT0 + 4);
+  EXPECT_EQ(page2[1].second.level, "info");
+}
+
+TEST_P(StateStoreConformance, CountsAndRecentStatuses) {
+  AddExport("e1");
+  Schedule("e1", 4);
+  for (RunStatus s : {RunStatus::kFailed, RunStatus::kCompleted, RunStatus::kFailed}) {
+    auto r = Claim(kT0);
+    store_->FinishRun(r->run.id, r->fencing_token, Outcome(s, kT0 + kSecond));
+  }
+  auto counts = store_->CountRunsByStatus();
+  EXPECT_EQ(counts[RunStatus::kFailed], 2u);
+  EXPECT_EQ(counts[RunStatus::kCompleted], 1u);
+  EXPECT_EQ(counts[RunStatus::kStarting], 1u);
+  EXPECT_EQ(store_->RecentFinishedStatuses("e1", 2),
+            (std::vector<RunStatus>{RunStatus::kFailed, RunStatus::kCompleted}));
+  EXPECT_EQ(store_->CountDueRuns(kT0), 1u);
+}
+
+TEST_P(StateStoreConformance, ConcurrentWorkersClaimEveryRunExactlyOnce) {
+  AddExport("e1");
+  Schedule("e1", 200);
+  std::mutex mu;
+  std::multiset<std::string> claimed;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      while (auto r = Claim(kT0, "w" + std::to_string(t))) {
+        store_->FinishRun(r->run.id, r->fencing_token, Outcome(RunStatus::kCompleted, kT0));
+        std::lock_guard lock(mu);
+        claimed.insert(r->run.id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(claimed.size(), 200u);
+  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), 200u);
+}
+
+}  // namespace bx::conformance
