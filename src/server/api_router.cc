@@ -1,0 +1,186 @@
+#include "server/api_router.h"
+
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "server/api_error.h"
+#include "server/pagination.h"
+
+namespace bx {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> PathSegments(std::string_view path) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    const size_t slash = path.find('/', pos);
+    const size_t end = slash == std::string_view::npos ? path.size() : slash;
+    if (end > pos) out.emplace_back(path.substr(pos, end - pos));
+    if (slash == std::string_view::npos) break;
+    pos = slash + 1;
+  }
+  return out;
+}
+
+ApiResponse Json(int status, const json& body) {
+  // Replace rather than throw on invalid UTF-8 that came in through a name or a log line.
+  return {status, body.dump(-1, ' ', false, json::error_handler_t::replace), ""};
+}
+
+ApiResponse ErrorResponse(const HttpError& e) { return {e.status, ErrorBody(e), ""}; }
+
+// The request body as a JSON object; an empty body is {} when `empty_ok`.
+json BodyObject(const ApiRequest& request, bool empty_ok) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (empty_ok) return json::object();
+    throw InvalidArgument("", "the request body is empty; send a JSON object");
+  }
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) throw InvalidArgument("", "the request body is not valid JSON");
+  if (!body.is_object()) throw InvalidArgument("", "the request body must be a JSON object");
+  return body;
+}
+
+bool BackfillFlag(const json& body) {
+  const auto it = body.find("backfill");
+  if (it == body.end() || it->is_null()) return false;
+  if (!it->is_boolean()) throw InvalidArgument("backfill", "must be true or false");
+  return it->get<bool>();
+}
+
+std::optional<RunStatus> StatusFilter(const ApiRequest& request) {
+  const auto it = request.query.find("status");
+  if (it == request.query.end() || it->second.empty()) return std::nullopt;
+  auto status = ParseRunStatus(it->second);
+  if (!status) {
+    throw InvalidArgument("status", "'" + it->second +
+                                        "' is not a run status; use Starting, Running, Completed, "
+                                        "Failed, FailedRetryable or Cancelled");
+  }
+  return status;
+}
+
+// A path the API knows, with the methods it allows.
+[[noreturn]] void NotAllowed(const std::string& method, const std::string& allow) {
+  throw MethodNotAllowedError(method + " is not allowed here; use " + allow);
+}
+
+}  // namespace
+
+ApiResponse ApiRouter::Handle(const ApiRequest& request) {
+  try {
+    return Dispatch(request);
+  } catch (const Error& e) {
+    HttpError http = ToHttpError(e);
+    ApiResponse response = ErrorResponse(http);
+    if (http.status == 405) {
+      const size_t use = e.message().rfind("use ");
+      response.allow = use == std::string::npos ? "" : e.message().substr(use + 4);
+    }
+    if (http.status >= 500) {
+      spdlog::error("{} {}: {}", request.method, request.path, e.Describe());
+    }
+    return response;
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: InternalError: {}", request.method, request.path, e.what());
+    return ErrorResponse({500, "InternalError", e.what(), std::nullopt});
+  }
+}
+
+ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
+  const std::vector<std::string> seg = PathSegments(request.path);
+  const std::string& method = request.method;
+  if (seg.size() < 2 || seg[0] != "api" || seg[1] != "batch_exports") {
+    throw NotFoundError("no API endpoint at " + request.path);
+  }
+  const size_t n = seg.size();
+
+  if (n == 2) {  // /api/batch_exports
+    if (method == "GET") {
+      return Json(200, PageJson(request, service_.ListExports(ParseListOptions(request))));
+    }
+    if (method == "POST")
+      return Json(201, ToJson(service_.CreateExport(BodyObject(request, false))));
+    NotAllowed(method, "GET, POST");
+  }
+  const std::string& id = seg[2];
+  if (n == 3) {  // /api/batch_exports/{id}
+    if (method == "GET") return Json(200, ToJson(service_.GetExport(id)));
+    if (method == "PATCH") {
+      return Json(200, ToJson(service_.UpdateExport(id, BodyObject(request, false))));
+    }
+    if (method == "DELETE") {
+      service_.DeleteExport(id);
+      return {204, "", ""};
+    }
+    NotAllowed(method, "GET, PATCH, DELETE");
+  }
+  const std::string& sub = seg[3];
+  if (n == 4 && (sub == "pause" || sub == "unpause" || sub == "check")) {
+    if (method != "POST") NotAllowed(method, "POST");
+    if (sub == "pause") return Json(200, ToJson(service_.PauseExport(id)));
+    if (sub == "unpause") {
+      const bool backfill = BackfillFlag(BodyObject(request, true));
+      return Json(200, ToJson(service_.UnpauseExport(id, backfill)));
+    }
+    try {
+      service_.CheckExport(id);
+    } catch (const Error& e) {
+      // The destination refused (bad credentials, missing bucket, unreachable): the request was
+      // fine, the export's configuration is not.
+      const bool destination_failed =
+          (e.kind() == ErrorKind::kNonRetryable || e.kind() == ErrorKind::kRetryable) &&
+          e.type() != "NotFound" && e.type() != "Conflict";
+      if (!destination_failed) throw;
+      return ErrorResponse({422, e.type(), e.message(), std::nullopt});
+    }
+    return Json(200, {{"status", "ok"}});
+  }
+  if (sub == "runs") {
+    if (n == 4) {
+      if (method != "GET") NotAllowed(method, "GET");
+      return Json(200, PageJson(request, service_.ListRuns(id, StatusFilter(request),
+                                                           ParseListOptions(request))));
+    }
+    const std::string& run_id = seg[4];
+    if (n == 5) {
+      if (method != "GET") NotAllowed(method, "GET");
+      return Json(200, ToJson(service_.GetRun(id, run_id)));
+    }
+    if (n == 6 && seg[5] == "retry") {
+      if (method != "POST") NotAllowed(method, "POST");
+      return Json(200, ToJson(service_.RetryRun(id, run_id)));
+    }
+    if (n == 6 && seg[5] == "logs") {
+      if (method != "GET") NotAllowed(method, "GET");
+      return Json(200, PageJson(request, service_.RunLogs(id, run_id, ParseListOptions(request))));
+    }
+  }
+  if (sub == "backfills") {
+    if (n == 4) {
+      if (method == "GET") {
+        return Json(200, PageJson(request, service_.ListBackfills(id, ParseListOptions(request))));
+      }
+      if (method == "POST") {
+        return Json(201, ToJson(service_.CreateBackfill(id, BodyObject(request, false))));
+      }
+      NotAllowed(method, "GET, POST");
+    }
+    const std::string& backfill_id = seg[4];
+    if (n == 5) {
+      if (method != "GET") NotAllowed(method, "GET");
+      return Json(200, ToJson(service_.GetBackfill(id, backfill_id)));
+    }
+    if (n == 6 && seg[5] == "cancel") {
+      if (method != "POST") NotAllowed(method, "POST");
+      return Json(200, ToJson(service_.CancelBackfill(id, backfill_id)));
+    }
+  }
+  throw NotFoundError("no API endpoint at " + request.path);
+}
+
+}  // namespace bx

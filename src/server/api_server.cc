@@ -1,0 +1,247 @@
+#include "server/api_server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "server/api_error.h"
+#include "server/api_router.h"
+#include "server/auth.h"
+#include "server/capture_handler.h"
+#include "server/gzip_body.h"
+
+namespace bx {
+namespace {
+
+// Set by the pre-routing handler and read by the logger: both run on the request's thread.
+thread_local std::chrono::steady_clock::time_point request_started;
+
+Micros SystemNow() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void Send(httplib::Response& res, const ApiResponse& r) {
+  res.status = r.status;
+  if (!r.allow.empty()) res.set_header("Allow", r.allow);
+  if (r.status != 204) res.set_content(r.body, "application/json");
+}
+
+void SendError(httplib::Response& res, int status, const std::string& type,
+               const std::string& detail) {
+  Send(res, {status, ErrorBody({status, type, detail, std::nullopt}), ""});
+}
+
+// The body, read through `reader` up to `limit` bytes (after Content-Encoding is undone);
+// nullopt with an error response filled in when it is too large or unreadable.
+std::optional<std::string> ReadBody(const httplib::Request& req,
+                                    const httplib::ContentReader& reader, size_t limit,
+                                    httplib::Response& res) {
+  std::string body;
+  // A request with neither header has no body (RFC 9112 6.3); cpp-httplib 0.11 would wait for
+  // the connection to close instead (`curl -X POST .../pause`).
+  if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) return body;
+  bool too_large = false;
+  const bool ok = reader([&](const char* data, size_t n) {
+    if (body.size() + n > limit) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, n);
+    return true;
+  });
+  if (ok) return body;
+  if (too_large || res.status == 413) {
+    SendError(res, 413, "PayloadTooLarge",
+              "the request body is larger than " + std::to_string(limit) + " bytes");
+  } else if (res.status == 415) {
+    SendError(res, 415, "UnsupportedMediaType", "unsupported Content-Encoding");
+  } else {
+    SendError(res, 400, "InvalidArgument", "the request body could not be read");
+  }
+  res.set_header("Connection", "close");
+  return std::nullopt;
+}
+
+ApiRequest ToApiRequest(const httplib::Request& req, std::string body) {
+  ApiRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  for (const auto& [key, value] : req.params) out.query[key] = value;
+  out.body = std::move(body);
+  const std::string host = req.get_header_value("Host");
+  out.base_url = "http://" + (host.empty() ? std::string("localhost") : host);
+  return out;
+}
+
+bool IsCapturePath(const std::string& path) {
+  return path == "/capture" || path == "/capture/" || path == "/batch" || path == "/batch/";
+}
+
+bool IsApiPath(const std::string& path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
+
+}  // namespace
+
+ApiServer::ApiServer(BatchExportService& service, ApiServerOptions options)
+    : service_(service), options_(std::move(options)) {
+  if (!options_.now) options_.now = SystemNow;
+  router_ = std::make_unique<ApiRouter>(service_);
+  if (!options_.event_store.empty()) {
+    capture_ =
+        std::make_unique<CaptureHandler>(options_.event_store, options_.capture, options_.now);
+  }
+  http_ = std::make_unique<httplib::Server>();
+  Routes();
+}
+
+ApiServer::~ApiServer() { Stop(); }
+
+ServerCounters ApiServer::counters() const {
+  ServerCounters c;
+  if (capture_) capture_->AddCounters(c);
+  return c;
+}
+
+void ApiServer::Routes() {
+  httplib::Server& http = *http_;
+  http.set_payload_max_length(
+      std::max(options_.max_api_body_bytes, options_.max_capture_body_bytes));
+  http.set_keep_alive_max_count(1000);
+  http.set_tcp_nodelay(true);  // headers and body go out in separate writes
+  http.set_read_timeout(30, 0);
+
+  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Never the query string, headers or body: they may carry the token, keys or secrets.
+  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                request_started)
+                          .count();
+    spdlog::info("http {} {} {} {}B {:.1f}ms from {}", req.method, req.path, res.status,
+                 res.body.size(), ms, req.remote_addr);
+  });
+  http.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("http {} {}: InternalError: {}", req.method, req.path, what);
+        SendError(res, 500, "InternalError", what);
+      });
+  // Errors the library produces itself (unreadable request, 413 before a handler ran) get the
+  // same JSON shape as ours.
+  http.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        const std::string type = res.status == 404   ? "NotFound"
+                                 : res.status == 413 ? "PayloadTooLarge"
+                                 : res.status < 500  ? "InvalidArgument"
+                                                     : "InternalError";
+        const std::string detail = res.status == 404   ? "not found"
+                                   : res.status == 413 ? "the request body is too large"
+                                   : res.status < 500  ? "the request could not be read"
+                                                       : "the request failed";
+        SendError(res, res.status, type, detail);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  auto unauthorized = [this](const httplib::Request& req, httplib::Response& res) {
+    if (IsAuthorized(req.get_header_value("Authorization"), options_.api_token)) return false;
+    res.set_header("WWW-Authenticate", "Bearer");
+    SendError(res, 401, "Unauthorized",
+              "a valid API token is required: send 'Authorization: Bearer <token>' (the token is "
+              "in <data-dir>/api-token)");
+    return true;
+  };
+
+  auto handle_get = [this, unauthorized](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/healthz") {
+      Send(res, {200, R"({"status":"ok"})", ""});
+    } else if (req.path == "/metrics") {
+      res.set_content(PrometheusText(service_.Metrics(), counters()),
+                      "text/plain; version=0.0.4; charset=utf-8");
+    } else if (IsApiPath(req.path)) {
+      if (!unauthorized(req, res)) Send(res, router_->Handle(ToApiRequest(req, "")));
+    } else {
+      SendError(res, 404, "NotFound", "nothing at " + req.path);
+    }
+  };
+
+  auto handle_body = [this, unauthorized](const httplib::Request& req, httplib::Response& res,
+                                          const httplib::ContentReader& reader) {
+    if (IsCapturePath(req.path) && req.method == "POST") {
+      if (!capture_) return SendError(res, 404, "NotFound", "capture is not enabled");
+      auto body = ReadBody(req, reader, options_.max_capture_body_bytes, res);
+      if (!body) return;
+      if (LooksGzipped(*body)) {
+        try {
+          *body = GunzipBounded(*body, options_.max_capture_body_bytes);
+        } catch (const Error& e) {
+          const HttpError http = ToHttpError(e);
+          return Send(res, {http.status, ErrorBody(http), ""});
+        }
+      }
+      return Send(res, capture_->Handle(*body));
+    }
+    if (!IsApiPath(req.path)) return SendError(res, 404, "NotFound", "nothing at " + req.path);
+    if (unauthorized(req, res)) return;
+    auto body = ReadBody(req, reader, options_.max_api_body_bytes, res);
+    if (!body) return;
+    Send(res, router_->Handle(ToApiRequest(req, std::move(*body))));
+  };
+
+  const std::string any = "/.*";
+  http.Get(any, handle_get);
+  http.Post(any, handle_body);
+  http.Patch(any, handle_body);
+  http.Put(any, handle_body);
+  http.Delete(any, handle_body);
+}
+
+void ApiServer::Start() {
+  if (options_.port == 0) {
+    port_ = http_->bind_to_any_port(options_.host);
+  } else {
+    port_ = http_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
+  }
+  if (port_ <= 0) {
+    throw Error(ErrorKind::kNonRetryable, "ListenError",
+                "cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+  }
+  auto listening_ended = std::make_shared<std::atomic<bool>>(false);
+  thread_ = std::thread([this, listening_ended] {
+    http_->listen_after_bind();
+    *listening_ended = true;
+  });
+  // cpp-httplib 0.11 has no wait_until_ready.
+  while (!http_->is_running()) {
+    if (*listening_ended) {
+      thread_.join();
+      throw Error(ErrorKind::kNonRetryable, "ListenError",
+                  "the HTTP server on " + options_.host + " stopped at start");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void ApiServer::Stop() {
+  if (thread_.joinable()) {
+    http_->stop();
+    thread_.join();
+  }
+}
+
+}  // namespace bx

@@ -1,0 +1,65 @@
+#pragma once
+// The HTTP server of `batch-export serve`: the REST API under /api/ (bearer token), the capture
+// endpoint (/capture, /batch), /healthz and /metrics, on cpp-httplib's thread pool.
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "base/time.h"
+#include "server/capture_parser.h"
+#include "server/metrics_text.h"
+#include "service/batch_export_service.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace bx {
+
+class ApiRouter;
+class CaptureHandler;
+
+struct ApiServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8000;  // 0: any free port (see ApiServer::port())
+  std::string api_token;
+  std::filesystem::path event_store;  // where captured events go; empty: no capture endpoint
+  CaptureOptions capture;
+  size_t max_api_body_bytes = 1 << 20;
+  size_t max_capture_body_bytes = 20 << 20;  // after decompression
+  std::function<Micros()> now;               // defaults to the system clock
+};
+
+class ApiServer {
+ public:
+  ApiServer(BatchExportService& service, ApiServerOptions options);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds and starts serving on a thread; returns once requests are accepted. Throws bx::Error
+  // when the address cannot be bound.
+  void Start();
+  // Stops accepting, finishes requests in flight, joins the thread. Idempotent.
+  void Stop();
+
+  int port() const { return port_; }
+  ServerCounters counters() const;
+
+ private:
+  void Routes();
+
+  BatchExportService& service_;
+  ApiServerOptions options_;
+  std::unique_ptr<ApiRouter> router_;
+  std::unique_ptr<CaptureHandler> capture_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace bx

@@ -1,0 +1,34 @@
+#pragma once
+// POST /capture and /batch: parse, store the good events, report the bad ones.
+// Response: {"status": 1, "accepted": N, "rejected": [{"index": i, "reason": "..."}]};
+// 400 with the same fields when the request held events and none was good.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "server/api_request.h"
+#include "server/capture_parser.h"
+#include "server/capture_store.h"
+#include "server/metrics_text.h"
+
+namespace bx {
+
+class CaptureHandler {
+ public:
+  CaptureHandler(std::filesystem::path event_store, CaptureOptions options,
+                 std::function<Micros()> now);
+
+  // `body` is already decoded (Content-Encoding, gzip-js). Never throws.
+  ApiResponse Handle(std::string_view body);
+
+  void AddCounters(ServerCounters& counters) const;
+
+ private:
+  CaptureStore store_;
+  CaptureOptions options_;
+  std::function<Micros()> now_;
+  std::atomic<uint64_t> requests_{0}, accepted_{0}, rejected_{0};
+};
+
+}  // namespace bx

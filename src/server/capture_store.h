@@ -1,0 +1,35 @@
+#pragma once
+// The capture endpoint's side of the embedded store: one connection and writer shared by every
+// request thread, one transaction per request (a request's events land together or not at all).
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "source/embedded/event_row.h"
+
+namespace bx {
+
+class EventStore;
+class EventWriter;
+
+class CaptureStore {
+ public:
+  explicit CaptureStore(std::filesystem::path path);
+  ~CaptureStore();
+
+  // Inserts and commits `rows`; throws bx::Error (SourceError, retryable when the store is busy).
+  void Write(const std::vector<EventRow>& rows);
+
+ private:
+  void Open();
+  void Reset();
+
+  std::filesystem::path path_;
+  std::mutex mu_;
+  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventWriter> writer_;
+};
+
+}  // namespace bx

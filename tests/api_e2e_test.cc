@@ -1,0 +1,338 @@
+// `batch-export serve` as a real process: the CLI client round trip, every API endpoint over
+// HTTP with the real service, 401 without the token, secrets and the token never in a response
+// or the server's log, capture into the store, SIGTERM exits 0.
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+#include "serve_process.h"
+#include "testing/temp_dir.h"
+
+namespace bx {
+namespace {
+
+namespace fs = std::filesystem;
+using e2e::RunBinary;
+using nlohmann::json;
+
+constexpr const char* kSecret = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRET";
+
+class ServeE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = dir_.path() / "events.db";
+    const auto gen = RunBinary({"events", "generate", "--source", store_.string(), "--count",
+                                "3000", "--start", "2024-01-01", "--end", "2024-01-02"});
+    ASSERT_EQ(gen.status, 0) << gen.output;
+    server_ = std::make_unique<e2e::ServeProcess>(
+        dir_.path(), std::vector<std::string>{"--data-dir", data_dir().string(), "--source",
+                                              store_.string(), "--workers", "2"});
+    ASSERT_TRUE(server_->started()) << server_->Stdout() << server_->Stderr();
+    token_ = e2e::ReadFile(data_dir() / "api-token");
+    while (!token_.empty() && token_.back() == '\n') token_.pop_back();
+    ASSERT_EQ(token_.size(), 64u);
+  }
+
+  void TearDown() override {
+    if (!server_) return;
+    EXPECT_EQ(server_->Terminate(), 0) << server_->Stderr();
+    const std::string log = server_->Stderr();
+    EXPECT_NE(log.find(" http POST /"), std::string::npos) << "requests are logged: " << log;
+    EXPECT_EQ(log.find(token_), std::string::npos) << "token in the server log";
+    EXPECT_EQ(log.find(kSecret), std::string::npos) << "secret in the server log";
+  }
+
+  fs::path data_dir() const { return dir_.path() / "bx"; }
+
+  // The CLI client against this server.
+  e2e::CommandResult Cli(std::vector<std::string> args) {
+    args.insert(args.end(), {"--url", server_->url(), "--data-dir", data_dir().string()});
+    return RunBinary(args);
+  }
+
+  json CliJson(std::vector<std::string> args) {
+    args.push_back("--json");
+    const auto r = Cli(args);
+    EXPECT_EQ(r.status, 0) << r.output;
+    return json::parse(r.output, nullptr, false);
+  }
+
+  fs::path WriteExport(const std::string& name) {
+    const json def = {
+        {"name", name},
+        {"model", "events"},
+        {"interval", "hour"},
+        {"destination",
+         {{"type", "File"},
+          {"config", {{"path", (dir_.path() / "out").string()}, {"compression", "gzip"}}}}}};
+    const fs::path file = dir_.path() / (name + ".json");
+    e2e::WriteFile(file, def.dump());
+    return file;
+  }
+
+  testing::TempDir dir_;
+  fs::path store_;
+  std::unique_ptr<e2e::ServeProcess> server_;
+  std::string token_;
+};
+
+TEST(ClientCli, HelpOnEveryCommandAndBadFlagsExitTwo) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"serve", "--help"},
+                                             {"exports", "--help"},
+                                             {"exports", "create", "--help"},
+                                             {"exports", "list", "--help"},
+                                             {"exports", "show", "--help"},
+                                             {"exports", "pause", "--help"},
+                                             {"exports", "unpause", "--help"},
+                                             {"exports", "check", "--help"},
+                                             {"exports", "delete", "--help"},
+                                             {"runs", "--help"},
+                                             {"runs", "list", "--help"},
+                                             {"runs", "retry", "--help"},
+                                             {"runs", "logs", "--help"},
+                                             {"backfills", "--help"},
+                                             {"backfills", "create", "--help"},
+                                             {"backfills", "list", "--help"},
+                                             {"backfills", "cancel", "--help"}}) {
+    const auto r = RunBinary(args);
+    EXPECT_EQ(r.status, 0) << args[0] << " " << args[1] << r.output;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << r.output;
+  }
+  EXPECT_NE(RunBinary({"runs", "retry", "--help"}).output.find("--export"), std::string::npos);
+  EXPECT_EQ(RunBinary({"backfills", "cancel", "some-id"}).status, 2);  // --export is required
+  EXPECT_EQ(RunBinary({"serve", "--listen", "nonsense"}).status, 2);
+}
+
+TEST_F(ServeE2e, TokenPrintedOnceAndStored0600) {
+  EXPECT_NE(server_->Stdout().find(token_), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(::stat((data_dir() / "api-token").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // A second start with the same data dir reuses the token and does not print it.
+  ASSERT_EQ(server_->Terminate(), 0);
+  const fs::path second_logs = dir_.path() / "second";
+  fs::create_directories(second_logs);
+  e2e::ServeProcess again(second_logs,
+                          {"--data-dir", data_dir().string(), "--source", store_.string()});
+  ASSERT_TRUE(again.started());
+  EXPECT_EQ(again.Stdout().find(token_), std::string::npos) << again.Stdout();
+  httplib::Client client("127.0.0.1", again.port());
+  client.set_bearer_token_auth(token_);
+  EXPECT_EQ(client.Get("/api/batch_exports")->status, 200);
+  EXPECT_EQ(again.Terminate(), 0);
+  server_.reset();
+}
+
+TEST_F(ServeE2e, CliRoundTrip) {
+  auto r = Cli({"exports", "create", "--file", WriteExport("hourly-files").string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex("Created export ([0-9a-f-]{36})")))
+      << r.output;
+  const std::string id = m[1];
+
+  r = Cli({"exports", "list"});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find(id), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("hourly-files"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("INTERVAL"), std::string::npos) << r.output;
+
+  r = Cli({"exports", "show", id});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("destination.config.compression  gzip"), std::string::npos) << r.output;
+
+  EXPECT_EQ(Cli({"exports", "pause", id}).status, 0);
+  EXPECT_EQ(CliJson({"exports", "show", id})["paused"], true);
+  r = Cli({"exports", "unpause", id, "--backfill"});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(CliJson({"exports", "show", id})["paused"], false);
+
+  r = Cli({"backfills", "create", id, "--start", "2024-01-01", "--end", "2024-01-01T06:00:00Z",
+           "--wait", "--poll", "0.1"});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("6/6  100%"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Completed: 6/6"), std::string::npos) << r.output;
+
+  const json runs = CliJson({"runs", "list", id});
+  ASSERT_EQ(runs.size(), 6u) << runs.dump();
+  uint64_t rows = 0;
+  for (const json& run : runs) {
+    EXPECT_EQ(run["status"], "Completed");
+    rows += run["records_completed"].get<uint64_t>();
+  }
+  EXPECT_GT(rows, 0u);
+  EXPECT_EQ(e2e::ListFiles(dir_.path() / "out").size(), 6u);
+
+  r = Cli({"runs", "list", id});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.output.find("Completed"), std::string::npos) << r.output;
+  r = Cli({"runs", "list", id, "--status", "Failed"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.output.find("(none)"), std::string::npos) << r.output;
+  r = Cli({"runs", "list", id, "--status", "Exploded"});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("InvalidArgument: status:"), std::string::npos) << r.output;
+
+  const std::string run_id = runs[0]["id"];
+  r = Cli({"runs", "logs", run_id});  // the export is found without --export
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Exported"), std::string::npos) << r.output;
+  r = Cli({"runs", "retry", run_id, "--export", id});
+  EXPECT_EQ(r.status, 0) << r.output;
+
+  r = Cli({"backfills", "list", id});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.output.find("Completed"), std::string::npos) << r.output;
+
+  // Errors: <type>: <detail>, exit 1, or 2 for input the API refused.
+  r = Cli({"exports", "show", "00000000-0000-0000-0000-000000000000"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("NotFound: "), std::string::npos) << r.output;
+  r = Cli({"backfills", "create", id, "--start", "2999-01-01", "--end", "2999-01-02"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("InvalidArgument: start_at"), std::string::npos) << r.output;
+  r = RunBinary({"exports", "list", "--url", server_->url()});  // no token
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("Unauthorized: "), std::string::npos) << r.output;
+
+  r = Cli({"exports", "delete", id});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(Cli({"exports", "show", id}).status, 1);
+}
+
+TEST_F(ServeE2e, EveryEndpointAuthAndSecrets) {
+  httplib::Client anonymous("127.0.0.1", server_->port());
+  httplib::Client api("127.0.0.1", server_->port());
+  api.set_bearer_token_auth(token_);
+  api.set_read_timeout(120, 0);  // the destination check may retry for a while
+
+  const json s3 = {{"name", "to s3"},
+                   {"model", "events"},
+                   {"interval", "hour"},
+                   {"destination",
+                    {{"type", "S3Compatible"},
+                     {"config",
+                      {{"bucket_name", "bucket-a"},
+                       {"endpoint_url", "http://127.0.0.1:9"},
+                       {"aws_access_key_id", "AKIAEXAMPLE"},
+                       {"aws_secret_access_key", kSecret}}}}}};
+  auto created = api.Post("/api/batch_exports", s3.dump(), "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string id = json::parse(created->body)["id"];
+  const std::string base = "/api/batch_exports/" + id;
+
+  struct Call {
+    std::string method, path, body;
+    int status;
+  };
+  auto call = [&](const Call& c) {
+    httplib::Result r = c.method == "GET"     ? api.Get(c.path)
+                        : c.method == "POST"  ? api.Post(c.path, c.body, "application/json")
+                        : c.method == "PATCH" ? api.Patch(c.path, c.body, "application/json")
+                                              : api.Delete(c.path);
+    EXPECT_TRUE(r) << c.method << " " << c.path;
+    if (!r) return json();
+    EXPECT_EQ(r->status, c.status) << c.method << " " << c.path << ": " << r->body;
+    EXPECT_EQ(r->body.find(kSecret), std::string::npos) << c.path << ": " << r->body;
+    EXPECT_EQ(r->body.find(token_), std::string::npos) << c.path;
+    // Without the token, every API call is refused.
+    auto denied = anonymous.Get(c.path);
+    EXPECT_EQ(denied->status, 401) << c.path;
+    return r->body.empty() ? json() : json::parse(r->body, nullptr, false);
+  };
+
+  json e = call({"GET", base, "", 200});
+  EXPECT_EQ(e["destination"]["config"]["aws_secret_access_key"], json({{"set", true}}));
+  EXPECT_EQ(call({"GET", "/api/batch_exports", "", 200})["results"].size(), 1u);
+  e = call({"PATCH", base, R"({"name": "renamed"})", 200});
+  EXPECT_EQ(e["name"], "renamed");
+  EXPECT_EQ(e["destination"]["config"]["aws_secret_access_key"], json({{"set", true}}));
+  EXPECT_EQ(call({"POST", base + "/pause", "", 200})["paused"], true);
+  EXPECT_EQ(call({"POST", base + "/unpause", R"({"backfill": false})", 200})["paused"], false);
+  // The check, backfills and runs on a File export: S3 calls to a bucket that is not there would
+  // retry for long.
+  const json file_export = {
+      {"name", "to files"},
+      {"interval", "hour"},
+      {"destination", {{"type", "File"}, {"config", {{"path", (dir_.path() / "out").string()}}}}}};
+  const std::string file_id = call({"POST", "/api/batch_exports", file_export.dump(), 201})["id"];
+  const std::string fbase = "/api/batch_exports/" + file_id;
+  EXPECT_EQ(call({"POST", fbase + "/check", "", 200})["status"], "ok");
+  EXPECT_EQ(call({"POST", base + "/unpause", R"({"backfill": 1})", 400})["attr"], "backfill");
+
+  const json bf =
+      call({"POST", fbase + "/backfills",
+            R"({"start_at": "2024-01-01T00:00:00Z", "end_at": "2024-01-01T02:00:00Z"})", 201});
+  const std::string bf_id = bf["id"];
+  EXPECT_EQ(bf["total_runs"], 2);
+  call({"GET", fbase + "/backfills", "", 200});
+  call({"GET", fbase + "/backfills/" + bf_id, "", 200});
+  EXPECT_EQ(call({"POST", fbase + "/backfills", R"({"start_at": "2024-01-02"})", 400})["attr"],
+            "end_at");
+
+  json runs;
+  for (int i = 0; i < 200; ++i) {  // wait until the runs exist
+    runs = call({"GET", fbase + "/runs", "", 200})["results"];
+    if (runs.size() == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(runs.size(), 2u);
+  const std::string run_id = runs[0]["id"];
+  call({"GET", fbase + "/runs?status=Completed&limit=5", "", 200});
+  call({"GET", fbase + "/runs/" + run_id, "", 200});
+  call({"GET", fbase + "/runs/" + run_id + "/logs", "", 200});
+  call({"POST", fbase + "/backfills/" + bf_id + "/cancel", "", 200});
+  // Wait for the run to finish (cancelled or failed), then retry it.
+  for (int i = 0; i < 200; ++i) {
+    const std::string status = call({"GET", fbase + "/runs/" + run_id, "", 200})["status"];
+    if (status != "Starting" && status != "Running" && status != "FailedRetryable") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  call({"POST", fbase + "/runs/" + run_id + "/retry", "", 200});
+  call({"GET", fbase + "/runs/00000000-0000-0000-0000-000000000000", "", 404});
+
+  json bad = s3;
+  bad["interval"] = "fortnightly";
+  EXPECT_EQ(call({"POST", "/api/batch_exports", bad.dump(), 400})["attr"], "interval");
+  call({"DELETE", base, "", 204});
+  call({"GET", base, "", 404});
+  call({"DELETE", fbase, "", 204});
+
+  EXPECT_EQ(anonymous.Get("/healthz")->status, 200);
+  const auto metrics = anonymous.Get("/metrics");
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("batch_export_runs{status="), std::string::npos);
+  EXPECT_NE(metrics->body.find("batch_export_run_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics->body.find("batch_export_scheduler_lag_seconds"), std::string::npos);
+}
+
+TEST_F(ServeE2e, CaptureWritesTheStore) {
+  httplib::Client client("127.0.0.1", server_->port());  // capture needs no token
+  json batch = json::array();
+  for (int i = 0; i < 100; ++i) {
+    batch.push_back({{"event", i % 10 == 0 ? json(nullptr) : json("signup")},
+                     {"distinct_id", "captured-" + std::to_string(i)},
+                     {"properties", {{"i", i}}}});
+  }
+  const auto r = client.Post("/batch", json{{"batch", batch}}.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["accepted"], 90);
+  EXPECT_EQ(body["rejected"].size(), 10u);
+  const auto count = e2e::RunShell("sqlite3 " + e2e::ShellQuote(store_.string()) +
+                                   " \"SELECT count(*) FROM events WHERE distinct_id LIKE "
+                                   "'captured-%'\"");
+  EXPECT_EQ(count.output, "90\n");
+}
+
+}  // namespace
+}  // namespace bx
