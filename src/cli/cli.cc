@@ -25,6 +25,12 @@ int RunCli(int argc, char** argv) {
   AddGenerateCommand(*events, action);
   AddExportCommand(app, action);
   AddDemoCommand(app, action);
+  AddCheckCommand(app, action);
+  AddServeCommand(app, action);
+  AddWorkerCommand(app, action);
+  AddExportsCommand(app, action);
+  AddRunsCommand(app, action);
+  AddBackfillsCommand(app, action);
 
   try {
     app.parse(argc, argv);

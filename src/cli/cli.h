@@ -22,5 +22,12 @@ int RunCli(int argc, char** argv);
 void AddGenerateCommand(CLI::App& parent, CommandAction& action);
 void AddExportCommand(CLI::App& parent, CommandAction& action);
 void AddDemoCommand(CLI::App& parent, CommandAction& action);
+void AddCheckCommand(CLI::App& parent, CommandAction& action);
+void AddServeCommand(CLI::App& parent, CommandAction& action);
+void AddWorkerCommand(CLI::App& parent, CommandAction& action);
+// API client commands (talk to a running `serve` over HTTP).
+void AddExportsCommand(CLI::App& parent, CommandAction& action);
+void AddRunsCommand(CLI::App& parent, CommandAction& action);
+void AddBackfillsCommand(CLI::App& parent, CommandAction& action);
 
 }  // namespace bx

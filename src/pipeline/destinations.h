@@ -10,7 +10,7 @@
 
 namespace bx {
 
-// The object store of a file-writing destination (File today).
+// The object store of a file-writing destination (File, S3, S3Compatible).
 std::unique_ptr<ObjectStore> MakeObjectStore(const ExportDefinition& def);
 
 // An encoder per file: the format's encoder over the compression's sink.

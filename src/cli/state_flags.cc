@@ -1,0 +1,49 @@
+#include "cli/state_flags.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "service/service.h"
+#include "state/postgres/pg_connection.h"
+#include "state/postgres/postgres_state_store.h"
+
+namespace bx {
+
+void AddStateFlags(CLI::App& cmd, StateFlags& flags) {
+  cmd.add_option("--state", flags.state,
+                 "State store: empty for SQLite in --data-dir, or postgres://user:pw@host:port/db "
+                 "shared by several serve/worker nodes (they need the same secret key: "
+                 "BATCH_EXPORT_SECRET_KEY)")
+      ->envname("BATCH_EXPORT_STATE");
+  cmd.add_option("--lease-seconds", flags.lease_seconds,
+                 "A claimed run's lease; a dead worker's run is taken over after it")
+      ->capture_default_str();
+}
+
+void ApplyStateFlags(const StateFlags& flags, ServiceOptions& options) {
+  if (!flags.state.empty() && !IsPostgresUrl(flags.state)) {
+    throw InvalidArgument("--state", "must be a postgres:// URL (or empty for SQLite), got '" +
+                                         pg::RedactConnectionString(flags.state) + "'");
+  }
+  if (!(flags.lease_seconds >= 1)) throw InvalidArgument("--lease-seconds", "must be at least 1");
+  if (!flags.state.empty() && !std::getenv("BATCH_EXPORT_SECRET_KEY")) {
+    spdlog::warn(
+        "--state is shared but BATCH_EXPORT_SECRET_KEY is not set: this node seals secrets with "
+        "the key in its --data-dir, which every other node must have too");
+  }
+  options.state_url = flags.state;
+  options.lease = static_cast<Micros>(flags.lease_seconds * kMicrosPerSecond);
+  options.heartbeat = std::min<Micros>(options.heartbeat, options.lease / 4);
+}
+
+std::string DescribeState(const StateFlags& flags, const std::string& data_dir) {
+  if (flags.state.empty()) return fmt::format("SQLite in {}", data_dir);
+  return pg::RedactConnectionString(flags.state);
+}
+
+}  // namespace bx

@@ -1,0 +1,62 @@
+#pragma once
+// For tests: the throwaway PostgreSQL server that the ctest fixture `postgres` starts
+// (scripts/start-postgres) and fresh, isolated places in it. A missing server fails the test
+// with a clear message; it never skips.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "base/error.h"
+#include "state/postgres/pg_connection.h"
+
+namespace bx::pg::testing {
+
+// env BX_PG_URL, else the url file in BX_PG_DIR (the fixture's state dir). Throws bx::Error.
+inline std::string ServerUrl() {
+  if (const char* url = std::getenv("BX_PG_URL"); url && *url) return url;
+  const char* dir = std::getenv("BX_PG_DIR");
+  std::string url;
+  if (dir && *dir) {
+    std::ifstream in(std::string(dir) + "/url");
+    std::getline(in, url);
+  }
+  if (url.empty()) {
+    throw Error(ErrorKind::kInternal, "TestSetup",
+                "no PostgreSQL test server: run these tests through ctest (fixture `postgres`, "
+                "scripts/start-postgres), or start one with `scripts/start-postgres DIR` and set "
+                "BX_PG_DIR=DIR (BX_PG_DIR=" +
+                    std::string(dir ? dir : "unset") + ")");
+  }
+  return url;
+}
+
+inline std::string UniqueName(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+}
+
+inline void Admin(const std::string& url, const std::string& sql) {
+  Connection(url).ExecScript(sql);
+}
+
+// A fresh schema; the returned URL makes it the connection's search_path.
+inline std::string FreshSchemaUrl(const std::string& url) {
+  const std::string schema = UniqueName("bx_t");
+  Admin(url, "CREATE SCHEMA " + schema);  // names are ours: letters, digits, _
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         schema;
+}
+
+// A fresh database (its own advisory locks: leader election); returns its URL.
+inline std::string FreshDatabaseUrl(const std::string& url) {
+  const std::string db = UniqueName("bx_db");
+  Admin(url, "CREATE DATABASE " + db);
+  const size_t slash = url.find('/', url.find("://") + 3);
+  return url.substr(0, slash) + "/" + db;
+}
+
+}  // namespace bx::pg::testing
