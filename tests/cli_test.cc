@@ -133,8 +133,11 @@ TEST(Demo, ExportsADayAndRefusesToWipeAForeignDirectory) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("Exported 24,000 rows in 24 gzip JSON lines files"), std::string::npos)
       << r.output;
+  // The summary names the folder that holds every exported file.
+  EXPECT_NE(r.output.find("to\n  " + (out / "events").string() + "\n"), std::string::npos)
+      << r.output;
   size_t gz = 0;
-  for (const auto& [key, size] : e2e::ListFiles(out)) gz += key.ends_with(".jsonl.gz");
+  for (const auto& [key, size] : e2e::ListFiles(out / "events")) gz += key.ends_with(".jsonl.gz");
   EXPECT_EQ(gz, 24u);
   // Running it again replaces its own output.
   EXPECT_EQ(e2e::RunBinary({"demo", "--dir", out.string(), "--count", "2400"}).status, 0);

@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 namespace bx::e2e {
@@ -88,6 +90,21 @@ inline std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Every uuid in an embedded store's events table: what an export must contain exactly once.
+inline std::multiset<std::string> StoreUuids(const std::filesystem::path& store) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT uuid FROM events", -1, &stmt, nullptr);
+  std::multiset<std::string> out;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    out.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
   return out;
 }
 

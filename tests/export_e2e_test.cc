@@ -24,20 +24,6 @@ namespace fs = std::filesystem;
 constexpr char kDayStart[] = "2024-01-15T00:00:00Z";
 constexpr char kDayEnd[] = "2024-01-16T00:00:00Z";
 
-std::multiset<std::string> StoreUuids(const fs::path& store) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "SELECT uuid FROM events", -1, &stmt, nullptr);
-  std::multiset<std::string> out;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    out.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 nlohmann::json FileExport(const fs::path& out, const std::string& compression,
                           std::optional<double> max_mb,
                           const std::string& prefix = "{year}/{month}/{day}/") {
@@ -132,7 +118,7 @@ TEST_F(ExportE2E, HourlyGzipSplitAtOneMiBExportsEveryRowOnce) {
     }
   }
   EXPECT_EQ(exported.size(), 200000u);
-  EXPECT_TRUE(exported == StoreUuids(store_)) << "exported uuids differ from the store's";
+  EXPECT_TRUE(exported == e2e::StoreUuids(store_)) << "exported uuids differ from the store's";
 }
 
 TEST_F(ExportE2E, JsonLinesShape) {

@@ -16,20 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::multiset<std::string> StoreUuids(const fs::path& store) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "SELECT uuid FROM events", -1, &stmt, nullptr);
-  std::multiset<std::string> out;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    out.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 TEST(ParquetExport, SplitFilesHoldEveryRowOnceAndDuckDbReadsThem) {
   const fs::path node_modules = fs::path(BX_SOURCE_DIR) / "tools/node/node_modules";
   ASSERT_TRUE(fs::exists(node_modules))
@@ -99,7 +85,7 @@ TEST(ParquetExport, SplitFilesHoldEveryRowOnceAndDuckDbReadsThem) {
   }
   EXPECT_GT(full_files, 0u) << "no interval was split";
   EXPECT_EQ(exported.size(), 200000u);
-  EXPECT_TRUE(exported == StoreUuids(store)) << "exported uuids differ from the store's";
+  EXPECT_TRUE(exported == e2e::StoreUuids(store)) << "exported uuids differ from the store's";
 }
 
 }  // namespace

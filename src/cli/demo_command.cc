@@ -58,14 +58,14 @@ int Demo(const DemoFlags& flags) {
                                   {{"type", "File"},
                                    {"config",
                                     {{"path", dir.string()},
-                                     {"prefix", "events/{year}-{month}-{day}"},
+                                     {"prefix", "events"},
                                      {"file_format", "JSONLines"},
                                      {"compression", "gzip"}}}}}};
   const ExportDefinition def = ParseExportDefinition(config);
   EmbeddedSource source(store_path);
   const ExportSummary s = ExportRange(def, source, start, end);
 
-  const fs::path out_dir = dir / "events" / FormatIso(end).substr(0, 10);
+  const fs::path out_dir = dir / "events";
   fmt::print(
       "\nExported {} rows in {} gzip JSON lines files ({}) to\n  {}\n"
       "Look at one:\n  zcat \"{}\"/*.jsonl.gz | head -n 1\n",

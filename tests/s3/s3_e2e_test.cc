@@ -72,20 +72,6 @@ s3::S3Client Client(const std::string& bucket) {
   return s3::S3Client(options);
 }
 
-std::multiset<std::string> StoreUuids(const fs::path& store) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "SELECT uuid FROM events", -1, &stmt, nullptr);
-  std::multiset<std::string> out;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    out.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 nlohmann::json Definition(const std::string& type, nlohmann::json config,
                           const std::string& interval = "hour") {
   return {{"name", "s3 e2e"},
@@ -273,7 +259,7 @@ TEST_P(S3ExportMatrix, KeysRowsManifestsAndBytesMatchTheFileExport) {
       uuids.insert(nlohmann::json::parse(line)["uuid"].get<std::string>());
     }
   }
-  EXPECT_EQ(uuids, StoreUuids(store_));  // every row exactly once
+  EXPECT_EQ(uuids, e2e::StoreUuids(store_));  // every row exactly once
 }
 
 INSTANTIATE_TEST_SUITE_P(JsonLines, S3ExportMatrix,
