@@ -218,7 +218,9 @@ TEST_F(MultiNode, LeaderKilledAnotherNodeSchedulesWithinTenSeconds) {
   std::printf("leader failover: the next interval was scheduled %.2f s after kill -9\n",
               std::chrono::duration<double>(took).count());
   for (int n = 0; n < 3; ++n) {
-    if (n != leader) EXPECT_EQ(nodes[n]->Terminate(), 0);
+    if (n != leader) {
+      EXPECT_EQ(nodes[n]->Terminate(), 0);
+    }
   }
 }
 
