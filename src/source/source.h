@@ -20,8 +20,8 @@ struct ExportQuery {
   std::optional<int64_t> team_id;
   std::vector<std::string> include_events;  // empty: every event
   std::vector<std::string> exclude_events;
-  size_t batch_rows = 16384;
-  size_t batch_bytes = 32 << 20;
+  size_t batch_rows = 1024;
+  size_t batch_bytes = 4 << 20;
 };
 
 class BatchReader {
