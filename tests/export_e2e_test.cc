@@ -205,6 +205,34 @@ TEST_F(ExportE2E, ARerunReplacesFilesByteForByte) {
   EXPECT_TRUE(first == second);
 }
 
+// Intervals exported on several threads: the same files byte for byte, and the run lines in
+// interval order, as with one worker.
+TEST_F(ExportE2E, WorkersExportTheSameFilesAndReportInOrder) {
+  std::map<std::string, std::string> files[2];
+  std::vector<std::string> spans[2];
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::string workers = pass == 0 ? "1" : "4";
+    const fs::path out = dir_->path() / ("out-workers-" + workers);
+    const fs::path config =
+        WriteConfig("workers-" + workers + ".json", FileExport(out, "gzip", 0.5));
+    const auto r =
+        RunBinary({"export", "--source", store_.string(), "--config", config.string(), "--start",
+                   "2024-01-15T00:00:00Z", "--end", "2024-01-15T09:00:00Z", "--workers", workers});
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::regex line(R"((\S+ \.\. \S+)  Completed  )");
+    for (auto it = std::sregex_iterator(r.output.begin(), r.output.end(), line);
+         it != std::sregex_iterator(); ++it) {
+      spans[pass].push_back((*it)[1]);
+    }
+    for (const auto& [key, size] : e2e::ListFiles(out)) files[pass][key] = e2e::ReadFile(out / key);
+  }
+  ASSERT_EQ(spans[0].size(), 9u);
+  EXPECT_EQ(spans[1], spans[0]);
+  EXPECT_TRUE(std::is_sorted(spans[1].begin(), spans[1].end()));
+  EXPECT_GT(files[0].size(), 9u);
+  EXPECT_TRUE(files[0] == files[1]);
+}
+
 TEST_F(ExportE2E, IncludeAndExcludeEvents) {
   for (const std::string field : {"include_events", "exclude_events"}) {
     const fs::path out = dir_->path() / ("out-" + field);

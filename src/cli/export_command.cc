@@ -2,8 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -35,36 +40,89 @@ ExportDefinition LoadExportDefinition(const std::string& path) {
   }
 }
 
-ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros start, Micros end) {
+namespace {
+
+// One interval's outcome, kept until the intervals before it have finished so the run lines
+// come out in interval order whatever the number of workers.
+struct IntervalOutcome {
+  bool done = false;
+  std::optional<RunResult> result;
+  std::string error;  // "<Type>: <message>" when the run failed
+};
+
+void Report(const Interval& interval, const IntervalOutcome& outcome, ExportSummary& summary) {
+  ++summary.runs;
+  const std::string span = FormatIso(interval.start) + " .. " + FormatIso(interval.end);
+  if (!outcome.result) {
+    ++summary.failed;
+    fmt::print("{}  Failed  {}\n", span, outcome.error);
+  } else {
+    const RunResult& r = *outcome.result;
+    for (const std::string& w : r.warnings) spdlog::warn("{}: {}", span, w);
+    std::string notes;
+    if (r.duplicates_dropped)
+      notes += fmt::format("  duplicates={}", FormatCount(r.duplicates_dropped));
+    if (r.repaired_values) notes += fmt::format("  repaired={}", FormatCount(r.repaired_values));
+    fmt::print("{}  Completed  rows={}  files={}  bytes={}  {:.2f} s{}\n", span,
+               FormatCount(r.rows), r.files.size(), FormatBytes(r.bytes), r.seconds, notes);
+    summary.rows += r.rows;
+    summary.files += r.files.size();
+    summary.bytes += r.bytes;
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros start, Micros end,
+                          int workers) {
   const auto intervals = def.schedule().IntervalsWithin(start, end);
   if (intervals.empty()) {
     throw InvalidArgument("--end",
                           fmt::format("[{}, {}) holds no whole '{}' interval", FormatIso(start),
                                       FormatIso(end), IntervalKindName(def.interval)));
   }
-  auto store = MakeObjectStore(def);
+  std::vector<IntervalOutcome> outcomes(intervals.size());
+  std::mutex mu;
+  size_t next = 0;      // the next interval a worker takes
+  size_t reported = 0;  // intervals printed so far, in order
   ExportSummary summary;
-  for (const Interval& interval : intervals) {
-    ++summary.runs;
-    const std::string span = FormatIso(interval.start) + " .. " + FormatIso(interval.end);
-    try {
-      const RunResult r = ExportInterval(def, interval, source, *store);
-      for (const std::string& w : r.warnings) spdlog::warn("{}: {}", span, w);
-      std::string notes;
-      if (r.duplicates_dropped)
-        notes += fmt::format("  duplicates={}", FormatCount(r.duplicates_dropped));
-      if (r.repaired_values) notes += fmt::format("  repaired={}", FormatCount(r.repaired_values));
-      fmt::print("{}  Completed  rows={}  files={}  bytes={}  {:.2f} s{}\n", span,
-                 FormatCount(r.rows), r.files.size(), FormatBytes(r.bytes), r.seconds, notes);
-      summary.rows += r.rows;
-      summary.files += r.files.size();
-      summary.bytes += r.bytes;
-    } catch (const Error& e) {
-      ++summary.failed;
-      fmt::print("{}  Failed  {}\n", span, e.Describe());
+
+  // Each worker has its own object store (connections, upload buffers); the source opens a
+  // connection per reader.
+  const size_t threads = std::min<size_t>(std::max(workers, 1), intervals.size());
+  std::vector<std::unique_ptr<ObjectStore>> stores;
+  for (size_t t = 0; t < threads; ++t) stores.push_back(MakeObjectStore(def));
+  auto work = [&](ObjectStore& store) {
+    while (true) {
+      size_t i;
+      {
+        std::lock_guard lock(mu);
+        if (next == intervals.size()) return;
+        i = next++;
+      }
+      IntervalOutcome outcome;
+      try {
+        outcome.result = ExportInterval(def, intervals[i], source, store);
+      } catch (const Error& e) {
+        outcome.error = e.Describe();
+      } catch (const std::exception& e) {
+        outcome.error = std::string("InternalError: ") + e.what();
+      }
+      outcome.done = true;
+      std::lock_guard lock(mu);
+      outcomes[i] = std::move(outcome);
+      while (reported < intervals.size() && outcomes[reported].done) {
+        Report(intervals[reported], outcomes[reported], summary);
+        outcomes[reported].result.reset();  // the file list is not needed any more
+        ++reported;
+      }
     }
-    std::fflush(stdout);
-  }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(*stores[t]));
+  work(*stores[0]);
+  for (std::thread& t : pool) t.join();
   return summary;
 }
 
@@ -74,6 +132,7 @@ struct ExportFlags {
   std::string source = "./data/events.db";
   std::string config;
   std::string start, end;
+  int workers = 1;
 };
 
 int Export(const ExportFlags& flags) {
@@ -82,7 +141,7 @@ int Export(const ExportFlags& flags) {
   const Micros end = ParseIsoTime(flags.end, "--end");
   if (start >= end) throw InvalidArgument("--end", "must be after --start");
   EmbeddedSource source(flags.source);
-  const ExportSummary s = ExportRange(def, source, start, end);
+  const ExportSummary s = ExportRange(def, source, start, end, flags.workers);
   fmt::print("{} runs, {} failed: {} rows in {} files, {}\n", s.runs, s.failed, FormatCount(s.rows),
              s.files, FormatBytes(s.bytes));
   return s.failed ? kExitFailed : 0;
@@ -101,6 +160,9 @@ void AddExportCommand(CLI::App& parent, CommandAction& action) {
   cmd->add_option("--end", flags->end,
                   "Range end (exclusive); a trailing partial interval is dropped")
       ->required();
+  cmd->add_option("--workers", flags->workers, "Intervals exported at once, each on its own thread")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   cmd->callback([flags, &action] { action = [flags] { return Export(*flags); }; });
 }
 

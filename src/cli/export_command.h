@@ -15,7 +15,9 @@ struct ExportSummary {
   uint64_t runs = 0, failed = 0, rows = 0, files = 0, bytes = 0;
 };
 
-// Exports every whole interval of `def` in [start, end), printing one line per run.
-ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros start, Micros end);
+// Exports every whole interval of `def` in [start, end), `workers` intervals at a time, printing
+// one line per run in interval order.
+ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros start, Micros end,
+                          int workers = 1);
 
 }  // namespace bx
