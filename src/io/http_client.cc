@@ -194,6 +194,9 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT" || request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    // Bodies are multi-MiB parts: curl's 64 KiB default costs a read callback and a send() per
+    // 64 KiB; 1 MiB (curl's maximum is 2 MiB) cuts both sixteenfold.
+    curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, 1L << 20);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadBody);
     curl_easy_setopt(curl, CURLOPT_READDATA, &upload);

@@ -166,12 +166,13 @@ std::string S3Client::CreateMultipartUpload(const std::string& key, const HttpHe
 }
 
 std::string S3Client::UploadPart(const std::string& key, const std::string& upload_id,
-                                 int part_number, std::string_view body) {
+                                 int part_number, std::string_view body,
+                                 const Md5Digest& body_md5) {
   S3Request r{"UploadPart",
               "PUT",
               key,
               {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}},
-              {{"Content-MD5", Base64(Md5(body))}},
+              {{"Content-MD5", Base64(body_md5)}},
               body};
   const HttpResponse response = Call(r);
   auto etag = response.Header("etag");

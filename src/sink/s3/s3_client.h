@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/http_client.h"
+#include "sink/s3/crypto.h"
 #include "sink/s3/s3_errors.h"
 #include "sink/s3/sigv4.h"
 
@@ -64,9 +65,10 @@ class S3Client {
 
   void PutObject(const std::string& key, std::string_view body, const HttpHeaders& headers = {});
   std::string CreateMultipartUpload(const std::string& key, const HttpHeaders& headers = {});
-  // Returns the part's ETag.
+  // Returns the part's ETag. `body_md5` is Md5(body), which the caller also needs for the
+  // multipart ETag: hashing a part once saves a pass over it.
   std::string UploadPart(const std::string& key, const std::string& upload_id, int part_number,
-                         std::string_view body);
+                         std::string_view body, const Md5Digest& body_md5);
   void CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
                                const std::vector<ObjectPart>& parts,
                                const std::string& expected_etag);

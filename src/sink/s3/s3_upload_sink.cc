@@ -66,8 +66,9 @@ void S3UploadSink::SubmitPart() {
   current_part_size_ = PartSizeFor(next_part_, options_.part_size);
   in_flight_.emplace_back(number, std::async(std::launch::async, [this, number, data] {
                             PartResult result;
-                            result.md5_hex = Hex(Md5(*data));
-                            result.etag = client_.UploadPart(key_, upload_id_, number, *data);
+                            const Md5Digest md5 = Md5(*data);
+                            result.md5_hex = Hex(md5);
+                            result.etag = client_.UploadPart(key_, upload_id_, number, *data, md5);
                             return result;
                           }));
 }
