@@ -13,4 +13,8 @@ Error InvalidArgument(const std::string& field, const std::string& message) {
                field.empty() ? message : field + ": " + message);
 }
 
+Error CancelledError() {
+  return Error(ErrorKind::kNonRetryable, "Cancelled", "the run was cancelled");
+}
+
 }  // namespace bx

@@ -35,4 +35,8 @@ class Error : public std::runtime_error {
 // A mistake in the user's input; `field` names where (for example "destination.config.path").
 Error InvalidArgument(const std::string& field, const std::string& message);
 
+// What a run ends with when it was cancelled (its export deleted or paused, a backfill
+// cancelled) while it was working.
+Error CancelledError();
+
 }  // namespace bx

@@ -86,9 +86,16 @@ TransportFailure Classify(CURLcode code) {
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CACERT_BADFILE:
       return TransportFailure::kTls;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return TransportFailure::kCancelled;
     default:
       return TransportFailure::kConnection;
   }
+}
+
+// curl calls this at least once a second, also while no byte moves.
+int StopWhenCancelled(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(userdata)->load() ? 1 : 0;
 }
 
 // "scheme://host:port" of a URL: what an error message may show (no path, no query).
@@ -189,6 +196,12 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+
+  if (request.cancel) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, StopWhenCancelled);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.cancel));
+  }
 
   if (request.method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);

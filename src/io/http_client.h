@@ -5,6 +5,7 @@
 // shared across handles. TLS uses the system CA store; proxies come from the environment
 // (http_proxy, https_proxy, no_proxy), as with the curl command.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -24,6 +25,8 @@ struct HttpRequest {
   std::string url;
   HttpHeaders headers;    // sent as given; Content-Length is added from the body
   std::string_view body;  // not owned; must outlive Send()
+  // When set and it becomes true, the transfer stops within about a second (kCancelled).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {
@@ -49,6 +52,7 @@ enum class TransportFailure {
   kTls,            // certificate or TLS handshake problem
   kBadUrl,         // malformed URL or unsupported scheme
   kConnection,     // refused, reset, timed out: usually transient
+  kCancelled,      // HttpRequest::cancel became true
 };
 
 // Thrown by Send when no response arrived. The message never contains header values.

@@ -8,10 +8,6 @@
 
 namespace bx {
 
-Error CancelledError() {
-  return Error(ErrorKind::kNonRetryable, "Cancelled", "the run was cancelled");
-}
-
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
                          ObjectStore& store, const std::atomic<bool>* cancel) {
   const auto started = std::chrono::steady_clock::now();

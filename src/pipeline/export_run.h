@@ -31,7 +31,4 @@ struct RunResult {
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
                          ObjectStore& store, const std::atomic<bool>* cancel = nullptr);
 
-// The error a cancelled run ends with.
-Error CancelledError();
-
 }  // namespace bx

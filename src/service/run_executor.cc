@@ -64,6 +64,7 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
     config["id"] = stored->id;
     const ExportDefinition def = ParseExportDefinition(config);
     std::unique_ptr<ObjectStore> objects = stores_(def);
+    objects->SetCancel(&control.stop);
     const RunResult result = ExportInterval(def, run.interval, source_, *objects, &control.stop);
     for (const std::string& w : result.warnings) Log(run.id, "warn", w);
     if (result.duplicates_dropped > 0) {

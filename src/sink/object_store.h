@@ -1,6 +1,7 @@
 #pragma once
 // A destination that stores whole files under keys: a local directory, an S3 bucket.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ class ObjectStore {
   // Tests the destination without exporting (it exists, this program may write and delete
   // there); throws bx::Error saying precisely what is wrong.
   virtual void Check();
+  // Once `*cancel` is true, slow work (uploads, waits between retries) stops with
+  // CancelledError(); cleanup of what a stopped upload left still runs. Stores whose calls are
+  // all quick ignore it.
+  virtual void SetCancel(const std::atomic<bool>* /*cancel*/) {}
 };
 
 // True when `name` is `base_name` followed by '-', '.' or '_' (an interval's data or manifest).

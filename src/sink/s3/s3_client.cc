@@ -114,8 +114,12 @@ HttpResponse S3Client::Call(const S3Request& request) {
   const Target target = TargetFor(request.key, request.query);
   const RequestContext context = ContextFor(request);
   const std::string payload_hash = Sha256Hex(request.body);
+  const std::atomic<bool>* cancel = request.cancellable ? cancel_ : nullptr;
+  auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
   for (int attempt = 1;; ++attempt) {
+    if (cancelled()) throw CancelledError();
     HttpRequest http;
+    http.cancel = cancel;
     http.method = request.method;
     http.url = target.url;
     http.body = request.body;
@@ -129,6 +133,7 @@ HttpResponse S3Client::Call(const S3Request& request) {
       if (IsSuccess(request, response)) return response;
       failure = S3ResponseError(response.status, response.body, context);
     } catch (const HttpTransportError& e) {
+      if (e.failure() == TransportFailure::kCancelled) throw CancelledError();
       if (e.failure() != TransportFailure::kConnection) throw InvalidEndpoint(context, e.what());
       failure = Error(ErrorKind::kRetryable, "ConnectionError",
                       std::string(e.what()) + " (" + request.operation + ")");
@@ -143,7 +148,12 @@ HttpResponse S3Client::Call(const S3Request& request) {
     const auto delay = Backoff(options_.retry, attempt);
     spdlog::debug("S3 {}: attempt {} failed ({}), retrying in {} ms", request.operation, attempt,
                   failure->Describe(), delay.count());
-    std::this_thread::sleep_for(delay);
+    // Sleeps in short steps so that a cancelled run does not wait out the backoff.
+    const auto until = std::chrono::steady_clock::now() + delay;
+    while (!cancelled() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          std::chrono::milliseconds(50), until - std::chrono::steady_clock::now()));
+    }
   }
 }
 
@@ -210,7 +220,13 @@ void S3Client::CompleteMultipartUpload(const std::string& key, const std::string
 
 void S3Client::AbortMultipartUpload(const std::string& key, const std::string& upload_id) {
   try {
-    Call({"AbortMultipartUpload", "DELETE", key, {{"uploadId", upload_id}}, {}, {}});
+    Call({"AbortMultipartUpload",
+          "DELETE",
+          key,
+          {{"uploadId", upload_id}},
+          {},
+          {},
+          /*cancellable=*/false});
   } catch (const Error& e) {
     if (e.type() != "NoSuchUpload") throw;  // already gone: what Abort wants
   }

@@ -2,6 +2,7 @@
 // The S3 REST operations the destination needs, signed with our SigV4 signer and retried with
 // capped exponential backoff and jitter when the failure is transient. Thread-safe.
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ struct S3Request {
   QueryParams query;
   HttpHeaders headers;  // extra headers, signed
   std::string_view body;
+  // Whether S3Client::set_cancel's flag stops it. Cleanup (aborting a multipart upload) is not
+  // cancellable: a cancelled run must still leave nothing behind.
+  bool cancellable = true;
 };
 
 struct ObjectPart {
@@ -62,6 +66,10 @@ class S3Client {
 
   // Signs, sends and retries; returns a 2xx response or throws a classified bx::Error.
   HttpResponse Call(const S3Request& request);
+
+  // Once `*cancel` is true, cancellable calls stop (mid-transfer or between retries) with
+  // CancelledError(). Set before the client is used from other threads.
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
   void PutObject(const std::string& key, std::string_view body, const HttpHeaders& headers = {});
   std::string CreateMultipartUpload(const std::string& key, const HttpHeaders& headers = {});
@@ -103,6 +111,7 @@ class S3Client {
   std::string host_;       // host[:port] of the endpoint
   std::string base_path_;  // path of endpoint_url without the trailing '/'
   std::string origin_;     // scheme://host[:port]
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 // Splits "http(s)://host[:port][/path]"; nullopt when it is not such a URL.

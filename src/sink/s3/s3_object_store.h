@@ -33,6 +33,7 @@ class S3ObjectStore : public ObjectStore {
                    const std::vector<std::string>& keep) override;
   std::string Locate(const std::string& key) const override;
   void Check() override;
+  void SetCancel(const std::atomic<bool>* cancel) override { client_->set_cancel(cancel); }
 
   S3Client& client() { return *client_; }
   size_t part_size() const { return upload_.part_size; }
