@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "child_process.h"
 #include "e2e_support.h"
-#include "node_process.h"
 #include "service/service.h"
 #include "state/postgres/pg_test_support.h"
 #include "state/postgres/postgres_state_store.h"
@@ -76,7 +76,7 @@ class MultiNode : public ::testing::Test {
             {"destination", {{"type", "File"}, {"config", {{"path", out_.string()}}}}}};
   }
 
-  std::unique_ptr<NodeProcess> StartNode(int i) {
+  std::unique_ptr<ChildProcess> StartNode(int i) {
     const std::string name = "node" + std::to_string(i);
     std::vector<std::string> args;
     if (i == 2) {
@@ -90,7 +90,7 @@ class MultiNode : public ::testing::Test {
           std::string("--lease-seconds"), std::string("2")}) {
       args.push_back(a);
     }
-    return std::make_unique<NodeProcess>(dir_.path(), name, args);
+    return std::make_unique<ChildProcess>(dir_.path(), name, args);
   }
 
   std::vector<StoredRun> Runs(const std::string& export_id) {
@@ -157,7 +157,7 @@ class MultiNode : public ::testing::Test {
 TEST_F(MultiNode, ThreeNodesCompleteEveryRunExactlyOnce) {
   ASSERT_NO_FATAL_FAILURE(GenerateEvents());
   const std::string id = CreateExport(FileExport("three nodes", kStart, kEnd));
-  std::vector<std::unique_ptr<NodeProcess>> nodes;
+  std::vector<std::unique_ptr<ChildProcess>> nodes;
   for (int i = 0; i < 3; ++i) nodes.push_back(StartNode(i));
   ASSERT_TRUE(WaitCompleted(id, kRuns, seconds(90))) << nodes[0]->Stderr();
   for (const auto& r : Runs(id)) EXPECT_EQ(r.run.attempts, 1u) << r.run.id;  // executed once
@@ -168,7 +168,7 @@ TEST_F(MultiNode, ThreeNodesCompleteEveryRunExactlyOnce) {
 TEST_F(MultiNode, NodeKilledTwiceLosesNothing) {
   ASSERT_NO_FATAL_FAILURE(GenerateEvents());
   const std::string id = CreateExport(FileExport("kill -9", kStart, kEnd));
-  std::vector<std::unique_ptr<NodeProcess>> nodes;
+  std::vector<std::unique_ptr<ChildProcess>> nodes;
   for (int i = 0; i < 3; ++i) nodes.push_back(StartNode(i));
   // Two kills at random moments while the work is under way: once 5-35 % of the runs are done,
   // then once 50-80 % are.
@@ -188,7 +188,7 @@ TEST_F(MultiNode, NodeKilledTwiceLosesNothing) {
 
 TEST_F(MultiNode, LeaderKilledAnotherNodeSchedulesWithinTenSeconds) {
   ASSERT_NO_FATAL_FAILURE(GenerateEvents(1000));
-  std::vector<std::unique_ptr<NodeProcess>> nodes;
+  std::vector<std::unique_ptr<ChildProcess>> nodes;
   for (int i = 0; i < 3; ++i) nodes.push_back(StartNode(i));
   const std::string kLeaderLine = "this node is now the scheduler leader";
   int leader = -1;
@@ -230,7 +230,7 @@ TEST_F(MultiNode, PostgresRestartIsRiddenOut) {
   const std::string pgdata = Lines(ReadFile(std::filesystem::path(pg_dir) / "pgdata")).at(0);
   ASSERT_NO_FATAL_FAILURE(GenerateEvents());
   const std::string id = CreateExport(FileExport("restart", kStart, kEnd));
-  std::vector<std::unique_ptr<NodeProcess>> nodes;
+  std::vector<std::unique_ptr<ChildProcess>> nodes;
   for (int i = 0; i < 3; ++i) nodes.push_back(StartNode(i));
   ASSERT_TRUE(WaitCompleted(id, kRuns / 5, seconds(60)));
   EXPECT_LT(Completed(id), static_cast<size_t>(kRuns)) << "the restart came too late";

@@ -1,6 +1,6 @@
 #pragma once
-// A `batch-export serve` or `worker` child process of the multi-node tests: stdout and stderr in
-// files, killed with SIGKILL (a crash) or stopped with SIGTERM.
+// The built `batch-export` as a child process of an end-to-end test (serve, worker): stdout and
+// stderr appended to files named after it, killed with SIGKILL (a crash) or stopped with SIGTERM.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -18,10 +18,11 @@
 
 namespace bx::e2e {
 
-class NodeProcess {
+class ChildProcess {
  public:
-  NodeProcess(const std::filesystem::path& log_dir, const std::string& name,
-              std::vector<std::string> args)
+  // `args` follow `batch-export --log-level info`.
+  ChildProcess(const std::filesystem::path& log_dir, const std::string& name,
+               std::vector<std::string> args)
       : out_(log_dir / (name + ".stdout")), err_(log_dir / (name + ".stderr")) {
     std::vector<std::string> argv = {BX_BINARY, "--log-level", "info"};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -30,7 +31,7 @@ class NodeProcess {
     raw.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    // Appended: a node started again after a kill keeps its earlier lines.
+    // Appended: a process started again after a kill keeps its earlier lines.
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_.c_str(),
                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_.c_str(),
@@ -38,11 +39,11 @@ class NodeProcess {
     if (posix_spawn(&pid_, raw[0], &actions, nullptr, raw.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
   }
-  ~NodeProcess() {
+  ~ChildProcess() {
     if (Alive()) Kill();
   }
-  NodeProcess(const NodeProcess&) = delete;
-  NodeProcess& operator=(const NodeProcess&) = delete;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
 
   pid_t pid() const { return pid_; }
   std::string Stdout() const { return ReadFile(out_); }
@@ -64,7 +65,7 @@ class NodeProcess {
   }
 
   // SIGTERM; the exit status, or -1 when it did not exit in time.
-  int Terminate(std::chrono::seconds timeout = std::chrono::seconds(30)) {
+  int Terminate(std::chrono::seconds timeout = std::chrono::seconds(60)) {
     if (!Alive()) return -1;
     ::kill(pid_, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
