@@ -8,6 +8,7 @@
 #include "compress/compressing_sink.h"
 #include "format/jsonl/jsonl_encoder.h"
 #include "format/parquet/parquet_encoder.h"
+#include "io/background_sink.h"
 #include "sink/file/file_object_store.h"
 #include "sink/s3/s3_object_store.h"
 
@@ -97,7 +98,12 @@ EncoderFactory MakeEncoderFactory(const FileOutput& output, const Schema& schema
   switch (output.keys.format) {
     case FileFormat::kJsonLines:
       return [&schema, compression](std::unique_ptr<ByteSink> sink) {
-        return MakeJsonLinesEncoder(schema, MakeCompressingSink(compression, std::move(sink)));
+        std::unique_ptr<ByteSink> compressed = MakeCompressingSink(compression, std::move(sink));
+        // Compression costs as much as encoding: on a thread of its own, the two overlap.
+        if (compression != Compression::kNone) {
+          compressed = MakeBackgroundSink(std::move(compressed));
+        }
+        return MakeJsonLinesEncoder(schema, std::move(compressed));
       };
     case FileFormat::kParquet:
       return [&schema, compression](std::unique_ptr<ByteSink> sink) -> std::unique_ptr<Encoder> {
