@@ -7,6 +7,7 @@
 #include "state/postgres/pg_migrations.h"
 #include "state/postgres/pg_pool.h"
 #include "state/sql_columns.h"
+#include "state/stored_status.h"
 
 namespace bx {
 namespace {
@@ -159,12 +160,6 @@ class Tx {
   bool done_ = false;
 };
 
-RunStatus StatusFrom(const std::string& name) {
-  auto s = ParseRunStatus(name);
-  if (!s) throw Error(ErrorKind::kInternal, "StateStoreError", "unknown run status " + name);
-  return *s;
-}
-
 StoredRun ReadRun(const Result& q, int i) {
   StoredRun r;
   r.seq = q.Int(i, 0);
@@ -172,7 +167,7 @@ StoredRun ReadRun(const Result& q, int i) {
   r.run.export_id = q.Text(i, 2);
   r.run.backfill_id = q.OptionalText(i, 3);
   r.run.interval = {q.Int(i, 4), q.Int(i, 5)};
-  r.run.status = StatusFrom(q.Text(i, 6));
+  r.run.status = StoredRunStatus(q.Text(i, 6));
   r.run.attempts = static_cast<uint32_t>(q.Int(i, 7));
   r.run.records_completed = static_cast<uint64_t>(q.Int(i, 8));
   r.run.bytes_exported = static_cast<uint64_t>(q.Int(i, 9));
@@ -201,9 +196,7 @@ StoredBackfill ReadBackfill(const Result& q, int i) {
   b.backfill.export_id = q.Text(i, 2);
   b.backfill.start_at = q.Int(i, 3);
   b.backfill.end_at = q.Int(i, 4);
-  auto status = ParseBackfillStatus(q.Text(i, 5));
-  if (!status) throw Error(ErrorKind::kInternal, "StateStoreError", "unknown backfill status");
-  b.backfill.status = *status;
+  b.backfill.status = StoredBackfillStatus(q.Text(i, 5));
   b.backfill.total_runs = static_cast<uint64_t>(q.Int(i, 6));
   b.backfill.created_at = q.Int(i, 7);
   b.backfill.finished_at = q.OptionalInt(i, 8);
@@ -473,7 +466,7 @@ RetryResult PostgresStateStore::RetryRun(const std::string& run_id, Micros now) 
     Tx tx(c);
     Result q = c.Exec(kRunStatusForUpdate, Params().Add(run_id));
     if (q.rows() == 0) return RetryResult::kNotFound;
-    const RunStatus status = StatusFrom(q.Text(0, 0));
+    const RunStatus status = StoredRunStatus(q.Text(0, 0));
     if (status == RunStatus::kStarting || status == RunStatus::kRunning) {
       return RetryResult::kConflict;
     }
@@ -488,7 +481,7 @@ std::vector<RunStatus> PostgresStateStore::RecentFinishedStatuses(const std::str
   return pool_->Run(kIdempotent, [&](Connection& c) {
     Result q = c.Exec(kRecentFinished, Params().Add(export_id).Add(static_cast<int64_t>(limit)));
     std::vector<RunStatus> out;
-    for (int i = 0; i < q.rows(); ++i) out.push_back(StatusFrom(q.Text(i, 0)));
+    for (int i = 0; i < q.rows(); ++i) out.push_back(StoredRunStatus(q.Text(i, 0)));
     return out;
   });
 }
@@ -498,7 +491,7 @@ std::map<RunStatus, uint64_t> PostgresStateStore::CountRunsByStatus() {
     Result q = c.Exec(kCountByStatus);
     std::map<RunStatus, uint64_t> out;
     for (int i = 0; i < q.rows(); ++i) {
-      out[StatusFrom(q.Text(i, 0))] = static_cast<uint64_t>(q.Int(i, 1));
+      out[StoredRunStatus(q.Text(i, 0))] = static_cast<uint64_t>(q.Int(i, 1));
     }
     return out;
   });

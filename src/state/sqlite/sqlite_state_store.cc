@@ -6,6 +6,7 @@
 #include "state/sql_columns.h"
 #include "state/sqlite/migrations.h"
 #include "state/sqlite/sqlite_db.h"
+#include "state/stored_status.h"
 
 namespace bx {
 namespace {
@@ -15,10 +16,18 @@ using sqlite::Transaction;
 
 constexpr int64_t kNoCursor = INT64_MAX;
 
-RunStatus StatusFrom(const std::string& name) {
-  auto s = ParseRunStatus(name);
-  if (!s) throw Error(ErrorKind::kInternal, "StateStoreError", "unknown run status " + name);
-  return *s;
+StoredExport ReadExport(const Statement& q, const SecretBox& secrets) {
+  StoredExport e;
+  e.seq = q.Int(0);
+  e.id = q.Text(1);
+  e.config = secrets.OpenSecrets(nlohmann::json::parse(q.Text(2)));
+  e.paused = q.Int(3) != 0;
+  e.created_at = q.Int(4);
+  e.last_updated_at = q.Int(5);
+  e.last_paused_at = q.OptionalInt(6);
+  e.next_interval_start = q.Int(7);
+  e.next_due_at = q.Int(8);
+  return e;
 }
 
 StoredRun ReadRun(const Statement& q) {
@@ -28,7 +37,7 @@ StoredRun ReadRun(const Statement& q) {
   r.run.export_id = q.Text(2);
   r.run.backfill_id = q.OptionalText(3);
   r.run.interval = {q.Int(4), q.Int(5)};
-  r.run.status = StatusFrom(q.Text(6));
+  r.run.status = StoredRunStatus(q.Text(6));
   r.run.attempts = static_cast<uint32_t>(q.Int(7));
   r.run.records_completed = static_cast<uint64_t>(q.Int(8));
   r.run.bytes_exported = static_cast<uint64_t>(q.Int(9));
@@ -51,9 +60,7 @@ StoredBackfill ReadBackfill(const Statement& q) {
   b.backfill.export_id = q.Text(2);
   b.backfill.start_at = q.Int(3);
   b.backfill.end_at = q.Int(4);
-  auto status = ParseBackfillStatus(q.Text(5));
-  if (!status) throw Error(ErrorKind::kInternal, "StateStoreError", "unknown backfill status");
-  b.backfill.status = *status;
+  b.backfill.status = StoredBackfillStatus(q.Text(5));
   b.backfill.total_runs = static_cast<uint64_t>(q.Int(6));
   b.backfill.created_at = q.Int(7);
   b.backfill.finished_at = q.OptionalInt(8);
@@ -110,16 +117,7 @@ std::optional<StoredExport> SqliteStateStore::GetExportLocked(const std::string&
       db_->Prepare("SELECT " BX_EXPORT_COLUMNS " FROM exports WHERE id = ?1 AND deleted = 0");
   q.Bind(1, id);
   if (!q.Step()) return std::nullopt;
-  StoredExport e;
-  e.seq = q.Int(0);
-  e.id = q.Text(1);
-  e.config = secrets_.OpenSecrets(nlohmann::json::parse(q.Text(2)));
-  e.paused = q.Int(3) != 0;
-  e.created_at = q.Int(4);
-  e.last_updated_at = q.Int(5);
-  e.last_paused_at = q.OptionalInt(6);
-  e.next_interval_start = q.Int(7);
-  e.next_due_at = q.Int(8);
+  StoredExport e = ReadExport(q, secrets_);
   q.Exec();
   return e;
 }
@@ -133,19 +131,7 @@ namespace {
 
 std::vector<StoredExport> ReadExports(Statement& q, const SecretBox& secrets) {
   std::vector<StoredExport> out;
-  while (q.Step()) {
-    StoredExport e;
-    e.seq = q.Int(0);
-    e.id = q.Text(1);
-    e.config = secrets.OpenSecrets(nlohmann::json::parse(q.Text(2)));
-    e.paused = q.Int(3) != 0;
-    e.created_at = q.Int(4);
-    e.last_updated_at = q.Int(5);
-    e.last_paused_at = q.OptionalInt(6);
-    e.next_interval_start = q.Int(7);
-    e.next_due_at = q.Int(8);
-    out.push_back(std::move(e));
-  }
+  while (q.Step()) out.push_back(ReadExport(q, secrets));
   return out;
 }
 
@@ -433,7 +419,7 @@ RetryResult SqliteStateStore::RetryRun(const std::string& run_id, Micros now) {
   Statement& q = db_->Prepare("SELECT status FROM runs WHERE id = ?1");
   q.Bind(1, run_id);
   if (!q.Step()) return RetryResult::kNotFound;
-  const RunStatus status = StatusFrom(q.Text(0));
+  const RunStatus status = StoredRunStatus(q.Text(0));
   q.Exec();
   if (status == RunStatus::kStarting || status == RunStatus::kRunning) {
     return RetryResult::kConflict;
@@ -456,7 +442,7 @@ std::vector<RunStatus> SqliteStateStore::RecentFinishedStatuses(const std::strin
       "ORDER BY finished_at DESC, seq DESC LIMIT ?2");
   q.Bind(1, export_id).Bind(2, static_cast<int64_t>(limit));
   std::vector<RunStatus> out;
-  while (q.Step()) out.push_back(StatusFrom(q.Text(0)));
+  while (q.Step()) out.push_back(StoredRunStatus(q.Text(0)));
   return out;
 }
 
@@ -464,7 +450,7 @@ std::map<RunStatus, uint64_t> SqliteStateStore::CountRunsByStatus() {
   std::lock_guard lock(mu_);
   Statement& q = db_->Prepare("SELECT status, COUNT(*) FROM runs GROUP BY status");
   std::map<RunStatus, uint64_t> out;
-  while (q.Step()) out[StatusFrom(q.Text(0))] = static_cast<uint64_t>(q.Int(1));
+  while (q.Step()) out[StoredRunStatus(q.Text(0))] = static_cast<uint64_t>(q.Int(1));
   return out;
 }
 
