@@ -62,8 +62,14 @@ int Demo(const DemoFlags& flags) {
                                      {"file_format", "JSONLines"},
                                      {"compression", "gzip"}}}}}};
   const ExportDefinition def = ParseExportDefinition(config);
-  EmbeddedSource source(store_path);
-  const ExportSummary s = ExportRange(def, source, start, end);
+  ExportSummary s;
+  {
+    EmbeddedSource source(store_path);
+    s = ExportRange(def, source, start, end);
+  }
+  // The export's read-only connections leave the WAL's -wal and -shm files behind; the last
+  // read-write connection to close checkpoints and removes them.
+  { EventStore tidy(store_path); }
 
   const fs::path out_dir = dir / "events";
   fmt::print(
