@@ -12,6 +12,7 @@
 
 #include "e2e_support.h"
 #include "serve_process.h"
+#include "testing/gzip.h"
 #include "testing/temp_dir.h"
 
 namespace bx {
@@ -128,6 +129,35 @@ TEST_F(ServeE2e, TokenPrintedOnceAndStored0600) {
   EXPECT_EQ(client.Get("/api/batch_exports")->status, 200);
   EXPECT_EQ(again.Terminate(), 0);
   server_.reset();
+}
+
+// state.db (bucket names, endpoints, key ids) and its -wal/-shm were 0644, and a 0644
+// secret.key was used silently.
+TEST_F(ServeE2e, DataDirIsPrivateAndAnExposedSecretKeyIsRefused) {
+  CliJson({"exports", "create", "--file", WriteExport("private").string()});
+  const auto mode = [](const fs::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 0777;
+  };
+  EXPECT_EQ(mode(data_dir()), 0700u);
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(data_dir())) {
+    EXPECT_EQ(mode(entry.path()) & 077, 0u) << entry.path() << " is readable by others";
+    ++files;
+  }
+  EXPECT_GE(files, 5u);  // api-token, secret.key, state.db, state.db-wal, state.db-shm
+  ASSERT_EQ(server_->Terminate(), 0);
+  server_.reset();
+
+  fs::permissions(data_dir() / "secret.key", fs::perms::group_read | fs::perms::others_read,
+                  fs::perm_options::add);
+  const auto r = e2e::RunShell("timeout 30 " + e2e::ShellQuote(BX_BINARY) + " serve --listen " +
+                               "127.0.0.1:0 --data-dir " + e2e::ShellQuote(data_dir().string()) +
+                               " --source " + e2e::ShellQuote(store_.string()));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("secret.key is readable by others: chmod 600 it"), std::string::npos)
+      << r.output;
 }
 
 TEST_F(ServeE2e, CliRoundTrip) {
@@ -332,6 +362,72 @@ TEST_F(ServeE2e, CaptureWritesTheStore) {
                                    " \"SELECT count(*) FROM events WHERE distinct_id LIKE "
                                    "'captured-%'\"");
   EXPECT_EQ(count.output, "90\n");
+}
+
+// A second `serve` on the same port once started as well and took half the connections.
+TEST_F(ServeE2e, ASecondServerOnTheSamePortExitsWithAClearError) {
+  const std::string address = "127.0.0.1:" + std::to_string(server_->port());
+  std::string command = "timeout 30 " + e2e::ShellQuote(BX_BINARY);
+  for (const std::string& a :
+       {std::string("serve"), std::string("--listen"), address, std::string("--data-dir"),
+        (dir_.path() / "second").string(), std::string("--source"), store_.string()}) {
+    command += " " + e2e::ShellQuote(a);
+  }
+  const auto r = e2e::RunShell(command);
+  EXPECT_EQ(r.status, 1) << r.output;  // 124 would be timeout's: it kept serving
+  EXPECT_NE(r.output.find("error: ListenError: cannot listen on " + address), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("Listening on"), std::string::npos) << r.output;
+  // The first server still answers every request with its own token.
+  httplib::Client client("127.0.0.1", server_->port());
+  for (int i = 0; i < 20; ++i) {
+    const auto list = client.Get("/api/batch_exports", {{"Authorization", "Bearer " + token_}});
+    ASSERT_TRUE(list);
+    EXPECT_EQ(list->status, 200);
+  }
+  CliJson({"exports", "create", "--file", WriteExport("after").string()});  // TearDown wants a POST
+}
+
+// JSON nested 100,000 levels deep once overflowed the stack and killed the whole service, from
+// the unauthenticated capture path (a 961-byte gzip body) and from PATCH.
+TEST_F(ServeE2e, DeeplyNestedBodiesAreRefusedAndTheServiceLives) {
+  const auto nested = [](const std::string& open, const std::string& close) {
+    std::string s;
+    for (int i = 0; i < 100000; ++i) s += open;
+    for (int i = 0; i < 100000; ++i) s += close;
+    return s;
+  };
+  const std::vector<std::string> bodies = {
+      R"({"event": "x", "distinct_id": "d", "properties": {"p": )" + nested("[", "]") + "}}",
+      R"({"event": "x", "distinct_id": "d", "unknown": )" + nested("{\"a\":", "}") + "}",
+      "[" + nested("[", "]") + "]"};
+  httplib::Client client("127.0.0.1", server_->port());
+  for (const std::string& body : bodies) {
+    const std::string gzipped = testing::Gzip(body);
+    EXPECT_LT(gzipped.size(), 2000u);
+    const auto r =
+        client.Post("/capture", {{"Content-Encoding", "gzip"}}, gzipped, "application/json");
+    ASSERT_TRUE(r) << "the server died on a deep capture body";
+    EXPECT_EQ(r->status, 400) << r->body;
+    EXPECT_NE(r->body.find("more than 512 levels deep"), std::string::npos) << r->body;
+  }
+
+  const json created = CliJson({"exports", "create", "--file", WriteExport("deep").string()});
+  const std::string path = "/api/batch_exports/" + created["id"].get<std::string>();
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token_}};
+  const std::string deep = R"({"name": )" + nested("[", "]") + "}";
+  for (const char* method : {"PATCH", "POST"}) {
+    const auto r = std::string(method) == "PATCH"
+                       ? client.Patch(path, auth, deep, "application/json")
+                       : client.Post("/api/batch_exports", auth, deep, "application/json");
+    ASSERT_TRUE(r) << "the server died on a deep " << method << " body";
+    EXPECT_EQ(r->status, 400) << method << ": " << r->body;
+    EXPECT_NE(r->body.find("more than 512 levels deep"), std::string::npos) << r->body;
+  }
+  // Still serving, and the export is unchanged.
+  const auto shown = client.Get(path, auth);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(json::parse(shown->body)["name"], "deep");
 }
 
 }  // namespace

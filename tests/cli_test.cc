@@ -109,6 +109,19 @@ TEST_F(BadConfig, MalformedJsonAndBadRangesExitTwo) {
   EXPECT_NE(r.output.find("--start"), std::string::npos) << r.output;
 }
 
+// `--config /dev/zero` once read without limit (1.6 GB after 5 s); a deep config is refused like
+// a deep API body.
+TEST_F(BadConfig, EndlessOrDeeplyNestedConfigExitsTwo) {
+  auto r = RunBinary({"export", "--source", store_.string(), "--config", "/dev/zero", "--start",
+                      "2024-01-15", "--end", "2024-01-16"});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--config: '/dev/zero' is larger than 1024 KiB"), std::string::npos)
+      << r.output;
+  r = Export(std::string(100000, '[') + std::string(100000, ']'));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("more than 512 levels deep"), std::string::npos) << r.output;
+}
+
 TEST_F(BadConfig, AFailedRunExitsOneWithTheErrorType) {
   nlohmann::json j = Valid();
   j["destination"]["config"]["path"] = "/proc/forbidden-dir";
@@ -139,6 +152,10 @@ TEST(Demo, ExportsADayAndRefusesToWipeAForeignDirectory) {
   size_t gz = 0;
   for (const auto& [key, size] : e2e::ListFiles(out / "events")) gz += key.ends_with(".jsonl.gz");
   EXPECT_EQ(gz, 24u);
+  // The store is left closed: no WAL files beside it.
+  EXPECT_TRUE(std::filesystem::exists(out / "events.db"));
+  EXPECT_FALSE(std::filesystem::exists(out / "events.db-wal"));
+  EXPECT_FALSE(std::filesystem::exists(out / "events.db-shm"));
   // Running it again replaces its own output.
   EXPECT_EQ(e2e::RunBinary({"demo", "--dir", out.string(), "--count", "2400"}).status, 0);
 

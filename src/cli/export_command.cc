@@ -3,10 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -16,6 +14,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "cli/cli.h"
+#include "cli/json_file.h"
 #include "pipeline/destinations.h"
 #include "pipeline/export_run.h"
 #include "source/embedded/event_store.h"
@@ -23,16 +22,7 @@
 namespace bx {
 
 ExportDefinition LoadExportDefinition(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InvalidArgument("--config", "cannot read '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InvalidArgument("--config", "'" + path + "' is not valid JSON: " + e.what());
-  }
+  const nlohmann::json json = ReadJsonFile("--config", path);
   try {
     return ParseExportDefinition(json);
   } catch (const Error& e) {

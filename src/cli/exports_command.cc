@@ -3,14 +3,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "base/error.h"
 #include "cli/api_client.h"
 #include "cli/cli.h"
+#include "cli/json_file.h"
 #include "cli/table.h"
 
 namespace bx {
@@ -24,18 +22,6 @@ struct ExportsFlags {
   std::string file;
   bool backfill = false;
 };
-
-json ReadJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InvalidArgument("--file", "cannot read '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  json body = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    throw InvalidArgument("--file", "'" + path + "' is not a JSON object");
-  }
-  return body;
-}
 
 std::string DestinationSummary(const json& e) {
   const json dest = e.value("destination", json::object());
@@ -110,7 +96,7 @@ void AddExportsCommand(CLI::App& parent, CommandAction& action) {
   create->callback([flags, &action] {
     action = [flags] {
       ApiClient api(flags->client);
-      const json created = api.Post("/api/batch_exports", ReadJsonFile(flags->file));
+      const json created = api.Post("/api/batch_exports", ReadJsonFile("--file", flags->file));
       if (!flags->client.json) fmt::print("Created export {}\n", Cell(created["id"]));
       return Output(flags->client, created, PrintExport);
     };

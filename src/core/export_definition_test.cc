@@ -52,6 +52,11 @@ TEST(ExportDefinition, EveryMistakeNamesItsField) {
       {"/interval", nullptr, true, "interval"},
       {"/model", "sessionz", false, "model"},
       {"/timezone", "Mars/Olympus", false, "timezone"},
+      // cctz also loads files by path: a FIFO there once hung the API.
+      {"/timezone", "/etc/localtime", false, "timezone"},
+      {"/timezone", "../../../../etc/localtime", false, "timezone"},
+      {"/timezone", "Europe/../../../etc/localtime", false, "timezone"},
+      {"/timezone", "UTC\n", false, "timezone"},
       {"/interval_offset", 3600, false, "interval_offset"},
       {"/team_id", "one", false, "team_id"},
       {"/start_at", "yesterday", false, "start_at"},

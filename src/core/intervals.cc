@@ -1,5 +1,6 @@
 #include "core/intervals.h"
 
+#include <cctype>
 #include <chrono>
 
 #include <cctz/civil_time.h>
@@ -61,9 +62,27 @@ std::string_view IntervalKindName(IntervalKind kind) {
   return "hour";
 }
 
+namespace {
+
+// An IANA zone name ("UTC", "America/Argentina/Buenos_Aires", "Etc/GMT+5"): cctz would also open
+// any file path it is given, a FIFO included.
+bool IsZoneName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/') return false;
+  char previous = '/';
+  for (const char c : name) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                    c == '+' || (c == '/' && previous != '/');
+    if (!ok) return false;
+    previous = c;
+  }
+  return true;
+}
+
+}  // namespace
+
 Schedule::Schedule(IntervalKind kind, std::string_view timezone, int64_t offset_seconds)
     : kind_(kind), offset_seconds_(offset_seconds) {
-  if (!cctz::load_time_zone(std::string(timezone), &zone_)) {
+  if (!IsZoneName(timezone) || !cctz::load_time_zone(std::string(timezone), &zone_)) {
     throw InvalidArgument("timezone", "unknown time zone '" + std::string(timezone) +
                                           "'; use an IANA name such as Europe/Berlin or UTC");
   }

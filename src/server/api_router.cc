@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "core/json_parse.h"
 #include "server/api_error.h"
 #include "server/pagination.h"
 
@@ -39,10 +40,10 @@ json BodyObject(const ApiRequest& request, bool empty_ok) {
     if (empty_ok) return json::object();
     throw InvalidArgument("", "the request body is empty; send a JSON object");
   }
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) throw InvalidArgument("", "the request body is not valid JSON");
-  if (!body.is_object()) throw InvalidArgument("", "the request body must be a JSON object");
-  return body;
+  std::optional<json> body = ParseUntrustedJson(request.body, "", "the request body");
+  if (!body) throw InvalidArgument("", "the request body is not valid JSON");
+  if (!body->is_object()) throw InvalidArgument("", "the request body must be a JSON object");
+  return std::move(*body);
 }
 
 bool BackfillFlag(const json& body) {

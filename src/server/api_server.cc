@@ -1,9 +1,12 @@
 #include "server/api_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -116,6 +119,14 @@ void ApiServer::Routes() {
   http.set_keep_alive_max_count(1000);
   http.set_tcp_nodelay(true);  // headers and body go out in separate writes
   http.set_read_timeout(30, 0);
+  // cpp-httplib's default also sets SO_REUSEPORT, with which a second server on the same port
+  // starts and the kernel splits the connections between the two. SO_REUSEADDR alone lets a
+  // restarted server bind while old connections linger, and refuses a port in use.
+  http.set_socket_options([this](socket_t sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket_ = sock;
+  });
 
   http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     request_started = std::chrono::steady_clock::now();
@@ -159,6 +170,11 @@ void ApiServer::Routes() {
       }));
 
   auto unauthorized = [this](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value_count("Authorization") > 1) {
+      SendError(res, 400, "InvalidArgument",
+                "the request has more than one Authorization header; send exactly one");
+      return true;
+    }
     if (IsAuthorized(req.get_header_value("Authorization"), options_.api_token)) return false;
     res.set_header("WWW-Authenticate", "Bearer");
     SendError(res, 401, "Unauthorized",
@@ -219,7 +235,15 @@ void ApiServer::Start() {
   }
   if (port_ <= 0) {
     throw Error(ErrorKind::kNonRetryable, "ListenError",
-                "cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+                "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (" +
+                    std::strerror(errno) +
+                    "): is another server using the port? Choose another --listen");
+  }
+  // cpp-httplib listens with a backlog of 5: under 50 concurrent clients, connections got reset.
+  // listen() again on the bound socket raises it.
+  if (::listen(listen_socket_, kListenBacklog) != 0) {
+    throw Error(ErrorKind::kNonRetryable, "ListenError",
+                "cannot listen on " + options_.host + ": " + std::strerror(errno));
   }
   auto listening_ended = std::make_shared<std::atomic<bool>>(false);
   thread_ = std::thread([this, listening_ended] {

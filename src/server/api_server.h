@@ -58,6 +58,8 @@ class ApiServer {
   std::unique_ptr<ApiRouter> router_;
   std::unique_ptr<CaptureHandler> capture_;
   std::unique_ptr<httplib::Server> http_;
+  int listen_socket_ = -1;  // set by the socket options callback when the server binds
+  static constexpr int kListenBacklog = 1024;
   std::thread thread_;
   int port_ = 0;
 };

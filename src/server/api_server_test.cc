@@ -10,12 +10,15 @@
 #include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
+
+#include <atomic>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "base/log.h"
 #include "testing/fake_batch_export_service.h"
+#include "testing/gzip.h"
 #include "testing/temp_dir.h"
 
 namespace bx {
@@ -26,19 +29,7 @@ using nlohmann::json;
 constexpr const char* kToken = "0123456789abcdef-test-token";
 constexpr const char* kSecret = "TOPSECRET-aws-key-42";
 
-std::string Gzip(const std::string& text) {
-  z_stream z{};
-  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, text.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using testing::Gzip;
 
 // Sends `request` as is on a fresh connection; returns what came back within 5 s.
 std::string RawExchange(int port, const std::string& request) {
@@ -219,6 +210,66 @@ TEST_F(ApiServerTest, PostWithoutABodyIsAnsweredAtOnce) {
   EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << response;
   EXPECT_NE(response.find(R"("paused":true)"), std::string::npos) << response;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+}
+
+// With two Authorization headers the first once decided; the request is refused instead.
+TEST_F(ApiServerTest, DuplicateAuthorizationHeadersAre400) {
+  const std::string one = "Authorization: Bearer " + std::string(kToken) + "\r\n";
+  for (const std::string& headers : {one + "Authorization: Bearer wrong\r\n",
+                                     "Authorization: Bearer wrong\r\n" + one, one + one}) {
+    const std::string response = RawExchange(
+        server_->port(), "GET /api/batch_exports HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n");
+    EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response;
+    EXPECT_NE(response.find("more than one Authorization header"), std::string::npos) << response;
+  }
+  // The scheme is matched case-insensitively, as HTTP defines it.
+  const std::string response = RawExchange(
+      server_->port(), "GET /api/batch_exports HTTP/1.1\r\nHost: x\r\nAuthorization: bEARER " +
+                           std::string(kToken) + "\r\n\r\n");
+  EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << response;
+  Expect(client_->Post("/capture", R"({"event": "e", "distinct_id": "d"})", "application/json"),
+         200);  // TearDown wants a logged POST
+}
+
+// A second server on a port in use once started too (SO_REUSEPORT), and the kernel split the
+// connections between the two.
+TEST_F(ApiServerTest, APortInUseIsAStartupError) {
+  ApiServerOptions options;
+  options.port = server_->port();
+  options.api_token = "another-token";
+  ApiServer second(service_, options);
+  try {
+    second.Start();
+    FAIL() << "a second server started on port " << server_->port();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.type(), "ListenError");
+    EXPECT_NE(e.message().find("127.0.0.1:" + std::to_string(server_->port())), std::string::npos)
+        << e.message();
+  }
+  Expect(client_->Post("/capture", R"({"event": "e", "distinct_id": "d"})", "application/json"),
+         200);
+}
+
+// The listen backlog was 5: with 50 concurrent clients about 1 request in 700 was reset.
+TEST_F(ApiServerTest, TwoHundredConcurrentClientsGetNoResets) {
+  constexpr int kClients = 200, kRequests = 5;
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < kRequests; ++i) {
+        // A fresh connection each time: the accept queue is what is under test.
+        const std::string response =
+            RawExchange(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        (response.rfind("HTTP/1.1 200", 0) == 0 ? ok : failed)++;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(ok.load(), kClients * kRequests);
+  Expect(client_->Post("/capture", R"({"event": "e", "distinct_id": "d"})", "application/json"),
+         200);
 }
 
 TEST_F(ApiServerTest, SecretsStayOutOfResponsesAndLogs) {

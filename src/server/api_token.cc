@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "base/error.h"
+#include "base/private_files.h"
 
 namespace bx {
 namespace {
@@ -51,7 +52,7 @@ std::filesystem::path ApiTokenPath(const std::filesystem::path& data_dir) {
 }
 
 ApiToken LoadOrCreateApiToken(const std::filesystem::path& data_dir) {
-  std::filesystem::create_directories(data_dir);
+  CreatePrivateDirectory(data_dir, "--data-dir");
   const std::filesystem::path path = ApiTokenPath(data_dir);
   ApiToken token;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -71,11 +72,7 @@ ApiToken LoadOrCreateApiToken(const std::filesystem::path& data_dir) {
   if (errno != EEXIST) {
     throw TokenError("cannot create " + path.string() + ": " + std::strerror(errno));
   }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    throw TokenError("cannot stat " + path.string() + ": " + std::strerror(errno));
-  }
-  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+  if (ReadableByOthers(path)) {
     throw TokenError(path.string() + " is readable by others; chmod 600 it");
   }
   std::ifstream in(path);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "core/json_parse.h"
 #include "format/jsonl/json_sanitizer.h"
 
 namespace bx {
@@ -37,12 +38,13 @@ std::string Dump(const json& value) {
 
 // Parses the body, cleaning invalid UTF-8 and lone surrogates first when plain parsing fails.
 json ParseBody(std::string_view body) {
-  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_discarded()) return parsed;
+  if (std::optional<json> parsed = ParseUntrustedJson(body, "", "the request body")) {
+    return std::move(*parsed);
+  }
   JsonSanitizer sanitizer;
   std::string cleaned;
   if (sanitizer.Append(body, cleaned) != JsonCleanliness::kNotJson) {
-    parsed = json::parse(cleaned, nullptr, /*allow_exceptions=*/false);
+    json parsed = json::parse(cleaned, nullptr, /*allow_exceptions=*/false);
     if (!parsed.is_discarded()) return parsed;
   }
   throw InvalidArgument("", "the request body is not valid JSON");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/private_files.h"
 #include "core/secret_fields.h"
 
 namespace bx {
@@ -96,6 +97,11 @@ SecretBox SecretBox::FromEnvironmentOrFile(const std::filesystem::path& data_dir
   }
   const std::filesystem::path path = data_dir / "secret.key";
   if (std::filesystem::exists(path)) {
+    if (ReadableByOthers(path)) {
+      throw KeyError(path.string() +
+                     " is readable by others: chmod 600 it (anyone who reads it "
+                     "can decrypt the secrets in the state)");
+    }
     std::ifstream in(path);
     std::string text;
     std::getline(in, text);

@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "base/error.h"
+#include "base/private_files.h"
 #include "state/postgres/pg_connection.h"
 #include "state/postgres/pg_migrations.h"
 #include "state/postgres/pg_pool.h"
@@ -593,12 +594,7 @@ std::unique_ptr<PostgresStateStore> OpenPostgresStateStore(const std::string& ur
     throw InvalidArgument("--state",
                           "must be a postgres:// URL, got " + pg::RedactConnectionString(url));
   }
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) {
-    throw Error(ErrorKind::kInvalidArgument, "InvalidArgument",
-                "--data-dir: cannot create " + data_dir.string() + ": " + ec.message());
-  }
+  CreatePrivateDirectory(data_dir, "--data-dir");
   return std::make_unique<PostgresStateStore>(url, SecretBox::FromEnvironmentOrFile(data_dir));
 }
 

@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "base/error.h"
+#include "base/private_files.h"
 #include "state/sql_columns.h"
 #include "state/sqlite/migrations.h"
 #include "state/sqlite/sqlite_db.h"
@@ -579,12 +580,8 @@ std::optional<std::vector<std::string>> SqliteStateStore::CancelBackfill(const s
 }
 
 std::unique_ptr<SqliteStateStore> OpenSqliteStateStore(const std::filesystem::path& data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) {
-    throw Error(ErrorKind::kInvalidArgument, "InvalidArgument",
-                "--data-dir: cannot create " + data_dir.string() + ": " + ec.message());
-  }
+  CreatePrivateDirectory(data_dir, "--data-dir");
+  CreatePrivateFile(data_dir / "state.db");
   return std::make_unique<SqliteStateStore>(data_dir / "state.db",
                                             SecretBox::FromEnvironmentOrFile(data_dir));
 }
