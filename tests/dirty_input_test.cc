@@ -1,4 +1,5 @@
-// Dirty source data never corrupts output or loses rows (SPEC §8).
+// Dirty source data (invalid UTF-8, lone surrogates, raw control characters, text that is not
+// JSON) never corrupts output or loses rows.
 
 #include <gtest/gtest.h>
 

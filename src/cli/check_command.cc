@@ -7,7 +7,7 @@
 #include "base/error.h"
 #include "cli/cli.h"
 #include "cli/export_command.h"
-#include "pipeline/destinations.h"
+#include "sink/all/destinations.h"
 
 namespace bx {
 namespace {
@@ -15,10 +15,10 @@ namespace {
 int Check(const std::string& config_path) {
   const ExportDefinition def = LoadExportDefinition(config_path);
   try {
-    auto store = MakeObjectStore(def);
-    store->Check();
+    auto destination = MakeDestination(def);
+    destination->Check();
     fmt::print("OK  {} destination {}: reachable, writable, probe written and deleted\n",
-               def.destination_type, store->Locate(""));
+               def.destination_type, destination->Location());
     return 0;
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::kInvalidArgument) throw;

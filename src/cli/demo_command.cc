@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "cli/cli.h"
 #include "cli/export_command.h"
+#include "sink/all/destinations.h"
 #include "source/embedded/event_store.h"
 #include "source/embedded/sample_events.h"
 
@@ -61,7 +62,7 @@ int Demo(const DemoFlags& flags) {
                                      {"prefix", "events"},
                                      {"file_format", "JSONLines"},
                                      {"compression", "gzip"}}}}}};
-  const ExportDefinition def = ParseExportDefinition(config);
+  const ExportDefinition def = ParseValidExport(config);
   ExportSummary s;
   {
     EmbeddedSource source(store_path);

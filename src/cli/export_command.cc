@@ -15,8 +15,8 @@
 #include "base/strings.h"
 #include "cli/cli.h"
 #include "cli/json_file.h"
-#include "pipeline/destinations.h"
 #include "pipeline/export_run.h"
+#include "sink/all/destinations.h"
 #include "source/embedded/event_store.h"
 
 namespace bx {
@@ -24,7 +24,7 @@ namespace bx {
 ExportDefinition LoadExportDefinition(const std::string& path) {
   const nlohmann::json json = ReadJsonFile("--config", path);
   try {
-    return ParseExportDefinition(json);
+    return ParseValidExport(json);
   } catch (const Error& e) {
     throw InvalidArgument("", path + ": " + e.message());
   }
@@ -78,12 +78,12 @@ ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros st
   size_t reported = 0;  // intervals printed so far, in order
   ExportSummary summary;
 
-  // Each worker has its own object store (connections, upload buffers); the source opens a
+  // Each worker has its own destination (connections, upload buffers); the source opens a
   // connection per reader.
   const size_t threads = std::min<size_t>(std::max(workers, 1), intervals.size());
-  std::vector<std::unique_ptr<ObjectStore>> stores;
-  for (size_t t = 0; t < threads; ++t) stores.push_back(MakeObjectStore(def));
-  auto work = [&](ObjectStore& store) {
+  std::vector<std::unique_ptr<Destination>> destinations;
+  for (size_t t = 0; t < threads; ++t) destinations.push_back(MakeDestination(def));
+  auto work = [&](Destination& destination) {
     while (true) {
       size_t i;
       {
@@ -93,7 +93,7 @@ ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros st
       }
       IntervalOutcome outcome;
       try {
-        outcome.result = ExportInterval(def, intervals[i], source, store);
+        outcome.result = ExportInterval(def, intervals[i], source, destination);
       } catch (const Error& e) {
         outcome.error = e.Describe();
       } catch (const std::exception& e) {
@@ -110,8 +110,8 @@ ExportSummary ExportRange(const ExportDefinition& def, Source& source, Micros st
     }
   };
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(*stores[t]));
-  work(*stores[0]);
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(*destinations[t]));
+  work(*destinations[0]);
   for (std::thread& t : pool) t.join();
   return summary;
 }

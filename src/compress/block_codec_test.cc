@@ -8,7 +8,7 @@
 #include <string>
 
 #include "base/error.h"
-#include "compress/test_util.h"
+#include "testing/compress_test_util.h"
 
 namespace bx {
 namespace {

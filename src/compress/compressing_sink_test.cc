@@ -10,8 +10,8 @@
 
 #include "base/error.h"
 #include "compress/compression_error.h"
-#include "compress/test_util.h"
 #include "io/local_file_sink.h"
+#include "testing/compress_test_util.h"
 
 namespace bx {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // File formats and compressions of the object-store destinations, with their names in the
-// API and their key extensions (SPEC §4).
+// API and their key extensions, as the reference system names them.
 
 #include <optional>
 #include <string>

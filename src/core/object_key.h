@@ -1,6 +1,7 @@
 #pragma once
 // Object keys of the file-writing destinations, byte-compatible with the reference system
-// (SPEC §4): prefix + "/" + start + "-" + end + ["-" + n] + "." + ext [+ "." + codec].
+// (a reader of either finds the same keys): prefix + "/" + start + "-" + end + ["-" + n] + "." +
+// ext [+ "." + codec].
 
 #include <optional>
 #include <string>

@@ -23,7 +23,7 @@ struct KeyCase {
   std::string expected;
 };
 
-// The reference system's cases (SPEC §4) plus every format x compression extension.
+// The reference system's key cases plus every format x compression extension.
 TEST(ObjectKey, GoldenTable) {
   using F = FileFormat;
   using C = Compression;

@@ -74,4 +74,32 @@ const Schema& FileSchema(Model m) {
   return kEvents;
 }
 
+const ModelSpec& GetModelSpec(Model m) {
+  auto spec = [](Model model, std::vector<std::string_view> dedup,
+                 std::vector<std::string_view> key) {
+    const Schema& schema = FileSchema(model);
+    auto columns = [&](const std::vector<std::string_view>& names) {
+      std::vector<size_t> out;
+      for (std::string_view name : names) out.push_back(static_cast<size_t>(schema.IndexOf(name)));
+      return out;
+    };
+    return ModelSpec{model, &schema, columns(dedup), columns(key)};
+  };
+  static const ModelSpec kEvents = spec(Model::kEvents, {"event", "distinct_id", "uuid"}, {"uuid"});
+  static const ModelSpec kPersons = spec(
+      Model::kPersons, {"team_id", "distinct_id", "person_distinct_id_version", "person_version"},
+      {"team_id", "distinct_id"});
+  static const ModelSpec kSessions =
+      spec(Model::kSessions, {"team_id", "session_id", "_inserted_at"}, {"team_id", "session_id"});
+  switch (m) {
+    case Model::kPersons:
+      return kPersons;
+    case Model::kSessions:
+      return kSessions;
+    case Model::kEvents:
+      break;
+  }
+  return kEvents;
+}
+
 }  // namespace bx

@@ -1,14 +1,20 @@
 #include "core/secret_fields.h"
 
-#include <array>
+#include <mutex>
+#include <set>
+#include <string>
 
 namespace bx {
 namespace {
 
-constexpr std::array<std::string_view, 10> kSecretNames = {
-    "aws_session_token", "aws_secret_access_key",  "secret_access_key", "password",
-    "private_key",       "private_key_passphrase", "credentials_json",  "service_account_key",
-    "api_key",           "session_token"};
+std::mutex secret_names_mu;
+std::set<std::string, std::less<>>& SecretNames() {
+  static std::set<std::string, std::less<>> names = {
+      "aws_session_token", "aws_secret_access_key",  "secret_access_key", "password",
+      "private_key",       "private_key_passphrase", "credentials_json",  "service_account_key",
+      "api_key",           "session_token"};
+  return names;
+}
 
 void Walk(nlohmann::json& value, const std::function<void(nlohmann::json&)>& f) {
   if (value.is_object()) {
@@ -27,10 +33,13 @@ void Walk(nlohmann::json& value, const std::function<void(nlohmann::json&)>& f) 
 }  // namespace
 
 bool IsSecretField(std::string_view name) {
-  for (std::string_view s : kSecretNames) {
-    if (name == s) return true;
-  }
-  return false;
+  std::lock_guard lock(secret_names_mu);
+  return SecretNames().contains(name);
+}
+
+void AddSecretFieldName(std::string_view name) {
+  std::lock_guard lock(secret_names_mu);
+  SecretNames().emplace(name);
 }
 
 void ForEachSecret(nlohmann::json& config, const std::function<void(nlohmann::json&)>& f) {

@@ -11,6 +11,10 @@
 namespace bx {
 
 bool IsSecretField(std::string_view name);
+// Adds a name to the secret fields (a destination declaring its own; see DestinationRegistry).
+// Names common to many destinations (password, private_key, aws_secret_access_key, ...) are
+// secret from the start, so a config is never rendered before its destination registered.
+void AddSecretFieldName(std::string_view name);
 
 // Calls `f` on every secret value under config["destination"]["config"] (any depth).
 void ForEachSecret(nlohmann::json& config, const std::function<void(nlohmann::json&)>& f);

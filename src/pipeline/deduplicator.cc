@@ -4,10 +4,7 @@
 
 namespace bx {
 
-Deduplicator::Deduplicator(const Schema& schema)
-    : event_(schema.IndexOf("event")),
-      distinct_id_(schema.IndexOf("distinct_id")),
-      uuid_(schema.IndexOf("uuid")) {}
+Deduplicator::Deduplicator(std::vector<size_t> columns) : columns_(std::move(columns)) {}
 
 bool Deduplicator::Insert(uint64_t low, uint64_t high) {
   if (low == 0 && high == 0) low = 1;  // (0, 0) marks an empty slot
@@ -34,19 +31,22 @@ void Deduplicator::Grow() {
 }
 
 size_t Deduplicator::Filter(RecordBatch& batch) {
-  if (event_ < 0 || distinct_id_ < 0 || uuid_ < 0) return 0;
-  const Column& event = batch.column(event_);
-  const Column& distinct_id = batch.column(distinct_id_);
-  const Column& uuid = batch.column(uuid_);
+  if (columns_.empty()) return 0;
   const size_t n = batch.num_rows();
   keep_.assign(n, 1);
   size_t dropped = 0;
   for (size_t row = 0; row < n; ++row) {
     // Length-prefixed fields, so ("ab", "c") and ("a", "bc") differ; a null differs from "".
     key_.clear();
-    for (const Column* c : {&event, &distinct_id, &uuid}) {
-      const std::string_view v = c->IsNull(row) ? std::string_view() : c->String(row);
-      const uint32_t len = c->IsNull(row) ? UINT32_MAX : static_cast<uint32_t>(v.size());
+    for (const size_t column : columns_) {
+      const Column& c = batch.column(column);
+      const bool text = c.type() == ColumnType::kString || c.type() == ColumnType::kJson;
+      const int64_t number = c.IsNull(row) || text ? 0 : c.Int(row);
+      const std::string_view v =
+          c.IsNull(row) ? std::string_view()
+          : text        ? c.String(row)
+                        : std::string_view(reinterpret_cast<const char*>(&number), sizeof number);
+      const uint32_t len = c.IsNull(row) ? UINT32_MAX : static_cast<uint32_t>(v.size());
       key_.append(reinterpret_cast<const char*>(&len), sizeof len);
       key_.append(v);
     }

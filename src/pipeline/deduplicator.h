@@ -1,5 +1,6 @@
 #pragma once
-// Rows with equal (event, distinct_id, uuid) inside one run are exported once (SPEC §2).
+// Rows equal on the model's dedup columns (events: event, distinct_id, uuid) are exported once
+// per run: a source may hold the same event twice (a client retried), and a run must not.
 // Remembers a 128-bit hash per row seen in the run: 16 bytes a row in an open-addressing table,
 // so a run of 10M rows holds ~256 MiB at worst; collisions are negligible at 2^-128.
 
@@ -13,8 +14,8 @@ namespace bx {
 
 class Deduplicator {
  public:
-  // A no-op for schemas without the three key columns.
-  explicit Deduplicator(const Schema& schema);
+  // `columns`: positions in the batches' schema (ModelSpec::dedup_columns); none: a no-op.
+  explicit Deduplicator(std::vector<size_t> columns);
   // Removes rows already seen in this run (or earlier in the batch); returns how many.
   size_t Filter(RecordBatch& batch);
 
@@ -25,7 +26,7 @@ class Deduplicator {
   bool Insert(uint64_t low, uint64_t high);  // false when already present
   void Grow();
 
-  int event_ = -1, distinct_id_ = -1, uuid_ = -1;
+  std::vector<size_t> columns_;
   std::vector<Slot> slots_;
   size_t used_ = 0;
   std::vector<uint8_t> keep_;

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/pipeline_test_rows.h"
+#include "testing/pipeline_test_rows.h"
 
 namespace bx {
 namespace {
 
 TEST(Deduplicator, DropsRepeatsWithinABatchAndAcrossBatches) {
   const Schema& schema = FileSchema(Model::kEvents);
-  Deduplicator dedup(schema);
+  Deduplicator dedup(GetModelSpec(Model::kEvents).dedup_columns);
   RecordBatch batch(schema);
   AppendTestEvents(batch, 0, 100);
   AppendTestEvents(batch, 50, 100);  // rows 50..99 again
@@ -45,7 +45,7 @@ RecordBatch EventZeroWith(size_t column, const std::string& value) {
 }
 
 TEST(Deduplicator, KeyIsEventDistinctIdAndUuidTogether) {
-  Deduplicator dedup(FileSchema(Model::kEvents));
+  Deduplicator dedup(GetModelSpec(Model::kEvents).dedup_columns);
   RecordBatch first = EventZeroWith(events_col::kElementsChain, "");
   EXPECT_EQ(dedup.Filter(first), 0u);
   RecordBatch same_key_other_payload = EventZeroWith(events_col::kProperties, "{}");

@@ -3,16 +3,15 @@
 #include <chrono>
 
 #include "pipeline/deduplicator.h"
-#include "pipeline/destinations.h"
 #include "pipeline/read_ahead.h"
 
 namespace bx {
 
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
-                         ObjectStore& store, const std::atomic<bool>* cancel) {
+                         Destination& destination, const std::atomic<bool>* cancel) {
   const auto started = std::chrono::steady_clock::now();
-  const Schema& schema = FileSchema(def.model);
-  const FileOutput* output = def.file_output();
+  const ModelSpec& model = GetModelSpec(def.model);
+  const Schema& schema = *model.schema;
   RunResult result;
 
   ExportQuery query;
@@ -22,25 +21,35 @@ RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, 
   query.include_events = def.include_events;
   query.exclude_events = def.exclude_events;
 
-  FileRotator rotator(store, IntervalKeys(output->keys, interval, schema.table, &result.warnings),
-                      output->max_file_size_bytes, MakeEncoderFactory(*output, schema));
-  Deduplicator dedup(schema);
-  RecordBatch batch(schema);
-  ReadAheadReader reader(source.Read(query), schema);
-  while (reader.Next(batch)) {
-    if (cancel && cancel->load(std::memory_order_relaxed)) throw CancelledError();
-    result.duplicates_dropped += dedup.Filter(batch);
-    rotator.Add(batch);
-  }
-  if (cancel && cancel->load(std::memory_order_relaxed)) throw CancelledError();
-  rotator.Finish();
+  IntervalTarget target;
+  target.interval = interval;
+  target.schema = &schema;
+  target.key_columns = model.key_columns;
 
-  result.files = rotator.files();
-  result.repaired_values = rotator.repaired_values();
-  for (const WrittenFile& f : result.files) {
-    result.rows += f.rows;
-    result.bytes += f.bytes;
+  std::unique_ptr<IntervalWriter> writer = destination.Open(target);
+  DeliveryReport report;
+  try {
+    Deduplicator dedup(model.dedup_columns);
+    RecordBatch batch(schema);
+    ReadAheadReader reader(source.Read(query), schema);
+    while (reader.Next(batch)) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) throw CancelledError();
+      result.duplicates_dropped += dedup.Filter(batch);
+      writer->Write(batch);
+    }
+    if (cancel && cancel->load(std::memory_order_relaxed)) throw CancelledError();
+    report = writer->Commit();
+  } catch (...) {
+    writer->Abort();
+    throw;
   }
+
+  result.rows = report.rows;
+  result.bytes = report.bytes;
+  result.repaired_values = report.repaired_values;
+  result.location = std::move(report.location);
+  result.files = std::move(report.files);
+  result.warnings = std::move(report.warnings);
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

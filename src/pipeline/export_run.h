@@ -1,7 +1,7 @@
 #pragma once
-// The run loop: read one interval, drop duplicates, encode and split into files, finish the
-// destination. Reads like leveldb's BuildTable; on any error the open file is discarded and the
-// error propagates to whoever decides about retries.
+// The run loop: read one interval from a source, drop duplicates, hand the rows to the
+// destination and commit. Reads like leveldb's BuildTable; on any error the destination's
+// writer is aborted and the error propagates to whoever decides about retries.
 
 #include <atomic>
 #include <cstdint>
@@ -10,8 +10,7 @@
 
 #include "base/error.h"
 #include "core/export_definition.h"
-#include "pipeline/file_rotator.h"
-#include "sink/object_store.h"
+#include "sink/destination.h"
 #include "source/source.h"
 
 namespace bx {
@@ -21,14 +20,15 @@ struct RunResult {
   uint64_t duplicates_dropped = 0;
   uint64_t repaired_values = 0;  // values cleaned or exported as strings: warnings
   uint64_t bytes = 0;
-  std::vector<WrittenFile> files;
+  std::string location;              // where the rows went
+  std::vector<DeliveredFile> files;  // for destinations that write files
   std::vector<std::string> warnings;
   double seconds = 0;
 };
 
-// Throws bx::Error; nothing of the open file stays visible. When `cancel` is given and becomes
-// true, the run stops before its next batch with the error type "Cancelled".
+// Throws bx::Error; the destination is left as the writer's Abort() leaves it. When `cancel` is
+// given and becomes true, the run stops before its next batch with the error type "Cancelled".
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
-                         ObjectStore& store, const std::atomic<bool>* cancel = nullptr);
+                         Destination& destination, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace bx

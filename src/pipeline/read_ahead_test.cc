@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
-#include "pipeline/pipeline_test_rows.h"
+#include "testing/pipeline_test_rows.h"
 
 namespace bx {
 namespace {

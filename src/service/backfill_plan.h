@@ -1,5 +1,6 @@
 #pragma once
-// A backfill request checked and split into the export's intervals (SPEC §6).
+// A backfill request checked (start before end, both in the past, dates for day and week
+// exports) and split into the export's whole intervals.
 
 #include <vector>
 

@@ -4,9 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "service/service_test_support.h"
 #include "state/sqlite/sqlite_state_store.h"
 #include "testing/scripted_faults.h"
+#include "testing/service_test_support.h"
 
 namespace bx::service_test {
 namespace {

@@ -17,19 +17,16 @@ std::string Seconds(Micros d) {
   return fmt::format("{:g} s", static_cast<double>(d) / kMicrosPerSecond);
 }
 
-// "Exported 1,204 rows in 3 files to /data/out/prefix/2024-...": where a user finds them.
-std::string ExportedLine(const RunResult& r, ObjectStore& store) {
+// "Exported 1,204 rows (1.1 MiB) in 3 files to /data/out/prefix/": where a user finds them.
+std::string ExportedLine(const RunResult& r) {
   if (r.rows == 0 && r.files.empty()) return "No rows in this interval; nothing written";
-  std::string where;
-  if (r.files.size() == 1) {
-    where = store.Locate(r.files.front().key);
-  } else {
-    const std::string& key = r.files.front().key;
-    const size_t slash = key.rfind('/');
-    where = store.Locate(slash == std::string::npos ? "" : key.substr(0, slash + 1));
+  if (r.files.empty()) {
+    return fmt::format("Exported {} rows ({}) to {}", FormatCount(r.rows), FormatBytes(r.bytes),
+                       r.location);
   }
   return fmt::format("Exported {} rows ({}) in {} file{} to {}", FormatCount(r.rows),
-                     FormatBytes(r.bytes), r.files.size(), r.files.size() == 1 ? "" : "s", where);
+                     FormatBytes(r.bytes), r.files.size(), r.files.size() == 1 ? "" : "s",
+                     r.location);
 }
 
 }  // namespace
@@ -63,9 +60,10 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
     nlohmann::json config = stored->config;
     config["id"] = stored->id;
     const ExportDefinition def = ParseExportDefinition(config);
-    std::unique_ptr<ObjectStore> objects = stores_(def);
-    objects->SetCancel(&control.stop);
-    const RunResult result = ExportInterval(def, run.interval, source_, *objects, &control.stop);
+    std::unique_ptr<Destination> destination = destinations_(def);
+    destination->SetCancel(&control.stop);
+    const RunResult result =
+        ExportInterval(def, run.interval, source_, *destination, &control.stop);
     for (const std::string& w : result.warnings) Log(run.id, "warn", w);
     if (result.duplicates_dropped > 0) {
       Log(run.id, "info",
@@ -76,7 +74,7 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
           fmt::format("Repaired {} values that were not valid JSON or UTF-8",
                       FormatCount(result.repaired_values)));
     }
-    Log(run.id, "info", ExportedLine(result, *objects));
+    Log(run.id, "info", ExportedLine(result));
     outcome.status = RunStatus::kCompleted;
     outcome.records_completed = result.rows;
     outcome.bytes_exported = result.bytes;

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "service/service.h"
+#include "sink/destination.h"
 #include "state/state_store.h"
 
 namespace bx {
@@ -24,7 +25,7 @@ struct RunControl {
   }
 };
 
-using ObjectStoreFactory = std::function<std::unique_ptr<ObjectStore>(const ExportDefinition&)>;
+using DestinationFactory = std::function<std::unique_ptr<Destination>(const ExportDefinition&)>;
 
 struct AttemptReport {
   RunStatus status = RunStatus::kCompleted;  // what was recorded (Starting when handed back)
@@ -35,12 +36,12 @@ struct AttemptReport {
 
 class RunExecutor {
  public:
-  RunExecutor(StateStore& store, Clock& clock, Source& source, ObjectStoreFactory stores,
+  RunExecutor(StateStore& store, Clock& clock, Source& source, DestinationFactory destinations,
               RetryPolicy retry, AutoPausePolicy auto_pause)
       : store_(store),
         clock_(clock),
         source_(source),
-        stores_(std::move(stores)),
+        destinations_(std::move(destinations)),
         retry_(retry),
         auto_pause_(auto_pause) {}
 
@@ -56,7 +57,7 @@ class RunExecutor {
   StateStore& store_;
   Clock& clock_;
   Source& source_;
-  ObjectStoreFactory stores_;
+  DestinationFactory destinations_;
   RetryPolicy retry_;
   AutoPausePolicy auto_pause_;
 };

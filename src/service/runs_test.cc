@@ -2,9 +2,10 @@
 #include <algorithm>
 
 #include "service/run_executor.h"
-#include "service/service_test_support.h"
+#include "testing/files_destination.h"
 #include "testing/memory_object_store.h"
 #include "testing/scripted_faults.h"
+#include "testing/service_test_support.h"
 
 namespace bx::service_test {
 namespace {
@@ -19,9 +20,11 @@ TEST_F(ServiceTest, RetryableFailuresAreRetriedWithBackoffUntilTheRunCompletes) 
   auto memory = std::make_shared<bx::testing::MemoryObjectStore>();
   auto failures = std::make_shared<std::atomic<int>>(2);
   ServiceOptions o = Options();
-  o.object_store_factory = [&](const ExportDefinition&) -> std::unique_ptr<ObjectStore> {
-    return std::make_unique<bx::testing::FlakyObjectStore>(
-        memory, failures, Error(ErrorKind::kRetryable, "ServiceUnavailable", "try later"));
+  o.destination_factory = [&](const ExportDefinition& def) {
+    return bx::testing::FilesDestination(
+        std::make_shared<bx::testing::FlakyObjectStore>(
+            memory, failures, Error(ErrorKind::kRetryable, "ServiceUnavailable", "try later")),
+        def);
   };
   auto service = Start(o);
   const std::string id = service->CreateExport(ExportJson("hour", out())).id;
@@ -57,10 +60,12 @@ TEST_F(ServiceTest, NonRetryableErrorFailsTheRunAtOnce) {
   Generate(100, At("2024-01-15T10:00:00Z"), At("2024-01-15T11:00:00Z"));
   auto failures = std::make_shared<std::atomic<int>>(1000);
   ServiceOptions o = Options();
-  o.object_store_factory = [&](const ExportDefinition&) -> std::unique_ptr<ObjectStore> {
-    return std::make_unique<bx::testing::FlakyObjectStore>(
-        std::make_shared<bx::testing::MemoryObjectStore>(), failures,
-        Error(ErrorKind::kNonRetryable, "AccessDenied", "the key may not write to bucket b"));
+  o.destination_factory = [&](const ExportDefinition& def) {
+    return bx::testing::FilesDestination(
+        std::make_shared<bx::testing::FlakyObjectStore>(
+            std::make_shared<bx::testing::MemoryObjectStore>(), failures,
+            Error(ErrorKind::kNonRetryable, "AccessDenied", "the key may not write to bucket b")),
+        def);
   };
   auto service = Start(o);
   const std::string id = service->CreateExport(ExportJson("hour", out())).id;

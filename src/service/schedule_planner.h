@@ -12,7 +12,8 @@
 
 namespace bx {
 
-// SPEC §2: an interval is due `delay` after it ends: 30 s under an hour, 60 s otherwise.
+// An interval is due `delay` after it ends (late events still arrive): 30 s for intervals under
+// an hour, 60 s otherwise.
 Micros ScheduleDelay(const Schedule& schedule);
 
 // The position of a new export: the period holding `created_at`, or the first whole period

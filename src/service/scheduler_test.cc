@@ -2,7 +2,7 @@
 #include <set>
 
 #include "service/schedule_planner.h"
-#include "service/service_test_support.h"
+#include "testing/service_test_support.h"
 
 namespace bx::service_test {
 namespace {

@@ -12,12 +12,11 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "core/secret_fields.h"
-#include "pipeline/destinations.h"
 #include "service/backfill_plan.h"
 #include "service/ids.h"
 #include "service/run_executor.h"
 #include "service/schedule_planner.h"
-#include "sink/object_store.h"
+#include "sink/all/destinations.h"
 #include "source/embedded/event_store.h"
 #include "state/leader_election.h"
 #include "state/postgres/pg_leader_election.h"
@@ -108,12 +107,9 @@ class Service::Impl {
     }
     source_ =
         options_.source ? options_.source : std::make_shared<EmbeddedSource>(options_.source_path);
-    ObjectStoreFactory stores =
-        options_.object_store_factory
-            ? options_.object_store_factory
-            : ObjectStoreFactory([](const ExportDefinition& def) { return MakeObjectStore(def); });
-    stores_ = stores;
-    executor_ = std::make_unique<RunExecutor>(*store_, *options_.clock, *source_, stores,
+    destinations_ = options_.destination_factory ? options_.destination_factory
+                                                 : DestinationFactory(MakeDestination);
+    executor_ = std::make_unique<RunExecutor>(*store_, *options_.clock, *source_, destinations_,
                                               options_.retry, options_.auto_pause);
     scheduler_waker_ = std::make_unique<Waker>(options_.clock);
     worker_waker_ = std::make_unique<Waker>(options_.clock);
@@ -172,7 +168,7 @@ class Service::Impl {
   // --- exports
 
   ExportRecord CreateExport(const nlohmann::json& body) {
-    const ExportDefinition def = ParseExportDefinition(body);
+    const ExportDefinition def = ParseValidExport(body);
     const Micros now = Now();
     StoredExport e;
     e.id = NewUuid();
@@ -214,7 +210,7 @@ class Service::Impl {
     std::optional<bool> paused;
     if (merged.contains("paused") && merged["paused"].is_boolean()) paused = merged["paused"];
     merged = StoredConfig(std::move(merged));
-    const ExportDefinition def = ParseExportDefinition(merged);
+    const ExportDefinition def = ParseValidExport(merged);
     const ExportDefinition old_def = Definition(old);
     const Micros now = Now();
     if (!store_->UpdateExportConfig(id, StoredConfig(merged), now)) throw NotFound("export " + id);
@@ -268,7 +264,7 @@ class Service::Impl {
   void CheckExport(const std::string& id) {
     const ExportDefinition def = Definition(LoadExport(id));
     try {
-      stores_(def)->Check();
+      destinations_(def)->Check();
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInvalidArgument) throw;
       throw InvalidArgument("destination", "the check failed: " + e.Describe());
@@ -388,7 +384,7 @@ class Service::Impl {
   static ExportDefinition Definition(const StoredExport& e) {
     nlohmann::json config = e.config;
     config["id"] = e.id;
-    ExportDefinition def = ParseExportDefinition(config);
+    ExportDefinition def = ParseValidExport(config);
     def.paused = e.paused;
     return def;
   }
@@ -607,7 +603,7 @@ class Service::Impl {
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<LeaderElection> leader_;
   std::shared_ptr<Source> source_;
-  ObjectStoreFactory stores_;
+  DestinationFactory destinations_;
   std::unique_ptr<RunExecutor> executor_;
   std::string node_id_;
 

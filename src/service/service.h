@@ -24,7 +24,7 @@
 
 namespace bx {
 
-class ObjectStore;
+class Destination;
 class Source;
 class LeaderElection;
 class StateStore;
@@ -57,9 +57,9 @@ struct ServiceOptions {
   Micros scheduler_tick = 1 * kMicrosPerSecond;   // how often the scheduler looks (system clock)
   Micros shutdown_grace = 10 * kMicrosPerSecond;  // Stop() waits this long for running runs
 
-  // For tests and embedding: used instead of source_path / the destination's own store.
+  // For tests and embedding: used instead of source_path / the registered destinations.
   std::shared_ptr<Source> source;
-  std::function<std::unique_ptr<ObjectStore>(const ExportDefinition&)> object_store_factory;
+  std::function<std::unique_ptr<Destination>(const ExportDefinition&)> destination_factory;
   // For tests: used instead of a SQLite store in data_dir.
   std::function<std::unique_ptr<StateStore>()> state_store_factory;
   // For tests: who leads the scheduler (null: always this node, or PostgreSQL's advisory lock

@@ -21,7 +21,7 @@
 
 #include "base/time.h"
 #include "core/intervals.h"
-#include "service/batch_export_service.h"
+#include "core/records.h"
 
 namespace bx {
 

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "service/batch_export_service.h"
+#include "core/records.h"
 
 namespace bx {
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sink/all/destinations.h"
+
 namespace bx::testing {
 namespace {
 
@@ -44,7 +46,7 @@ ExportRecord FakeBatchExportService::CreateExport(const nlohmann::json& body) {
   std::lock_guard lock(mu_);
   calls_.push_back("CreateExport");
   ExportRecord r;
-  r.definition = ParseExportDefinition(body);
+  r.definition = ParseValidExport(body);
   r.id = "exp-" + std::to_string(next_id_++);
   r.config = body;
   r.created_at = r.last_updated_at = 1'700'000'000'000'000;
@@ -71,7 +73,7 @@ ExportRecord FakeBatchExportService::UpdateExport(const std::string& id,
   ExportRecord& r = FindExport(id);
   nlohmann::json config = r.config;
   config.merge_patch(patch);
-  r.definition = ParseExportDefinition(config);
+  r.definition = ParseValidExport(config);
   r.config = config;
   return r;
 }

@@ -15,8 +15,8 @@
 #include "child_process.h"
 #include "e2e_support.h"
 #include "service/service.h"
-#include "state/postgres/pg_test_support.h"
 #include "state/postgres/postgres_state_store.h"
+#include "testing/pg_test_support.h"
 #include "testing/temp_dir.h"
 
 namespace bx::e2e {

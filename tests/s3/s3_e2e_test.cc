@@ -188,7 +188,7 @@ TEST_P(S3ExportMatrix, KeysRowsManifestsAndBytesMatchTheFileExport) {
   ASSERT_EQ(s3.status, 0) << s3.output;
   ASSERT_NE(s3.output.find("24 runs, 0 failed: 200,000 rows"), std::string::npos) << s3.output;
 
-  // The same definition to a File destination: keys are the same strings (SPEC §4).
+  // The same definition to a File destination: keys are the same strings.
   nlohmann::json file_config = s3_config;
   for (const char* k :
        {"bucket_name", "endpoint_url", "aws_access_key_id", "aws_secret_access_key"}) {

@@ -9,8 +9,8 @@
 
 #include "base/error.h"
 #include "core/schemas.h"
-#include "format/parquet/parquet_test_util.h"
 #include "io/local_file_sink.h"
+#include "testing/parquet_test_util.h"
 
 namespace bx {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/schemas.h"
-#include "format/parquet/parquet_test_util.h"
+#include "testing/parquet_test_util.h"
 
 namespace bx::parquet::testing {
 namespace {

@@ -9,8 +9,8 @@
 #include "state/postgres/pg_connection.h"
 #include "state/postgres/pg_leader_election.h"
 #include "state/postgres/pg_migrations.h"
-#include "state/postgres/pg_test_support.h"
-#include "state/state_store_conformance.h"
+#include "testing/pg_test_support.h"
+#include "testing/state_store_conformance.h"
 
 namespace bx {
 namespace {

@@ -10,7 +10,7 @@
 #include "base/error.h"
 #include "state/sqlite/migrations.h"
 #include "state/sqlite/sqlite_db.h"
-#include "state/state_store_conformance.h"
+#include "testing/state_store_conformance.h"
 
 namespace bx {
 namespace {

@@ -1,4 +1,4 @@
-#include "pipeline/file_rotator.h"
+#include "sink/objects/file_rotator.h"
 
 #include <algorithm>
 
@@ -25,7 +25,7 @@ void FileRotator::OpenFile() {
 
 void FileRotator::CloseFile() {
   encoder_->Finish();
-  WrittenFile file{keys_.DataKey(files_.size()), encoder_->rows(), file_bytes_};
+  DeliveredFile file{keys_.DataKey(files_.size()), encoder_->rows(), file_bytes_};
   repaired_values_ += encoder_->repaired_values();
   finished_bytes_ += file.bytes;
   finished_rows_ += file.rows;
@@ -64,7 +64,7 @@ void FileRotator::WriteManifest() {
   nlohmann::ordered_json keys = nlohmann::ordered_json::array();
   nlohmann::ordered_json details = nlohmann::ordered_json::array();
   uint64_t rows = 0, bytes = 0;
-  for (const WrittenFile& f : files_) {
+  for (const DeliveredFile& f : files_) {
     keys.push_back(f.key);
     details.push_back({{"key", f.key}, {"rows", f.rows}, {"bytes", f.bytes}});
     rows += f.rows;
@@ -83,7 +83,7 @@ void FileRotator::WriteManifest() {
 void FileRotator::Finish() {
   if (encoder_) CloseFile();
   std::vector<std::string> keep;
-  for (const WrittenFile& f : files_) keep.push_back(f.key);
+  for (const DeliveredFile& f : files_) keep.push_back(f.key);
   // The manifest comes last: its presence says every file listed is complete.
   if (max_file_bytes_ && !files_.empty()) {
     WriteManifest();

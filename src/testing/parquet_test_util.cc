@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "format/parquet/parquet_test_util.h"
 #include "io/local_file_sink.h"
+#include "testing/parquet_test_util.h"
 
 #ifndef BX_SOURCE_DIR
 #error "BX_SOURCE_DIR must point at the repository (CMakeLists.txt sets it for this test)"

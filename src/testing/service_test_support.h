@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "base/clock.h"
-#include "pipeline/destinations.h"
 #include "pipeline/export_run.h"
 #include "service/service.h"
+#include "sink/all/destinations.h"
 #include "source/embedded/event_store.h"
 #include "source/embedded/sample_events.h"
 #include "testing/temp_dir.h"
@@ -130,10 +130,10 @@ class ServiceTest : public ::testing::Test {
                                                   const std::filesystem::path& path) {
     nlohmann::json config = export_json;
     config["destination"]["config"]["path"] = path.string();
-    const ExportDefinition def = ParseExportDefinition(config);
+    const ExportDefinition def = ParseValidExport(config);
     EmbeddedSource source(source_path());
-    auto store = MakeObjectStore(def);
-    for (const Interval& i : intervals) ExportInterval(def, i, source, *store);
+    auto destination = MakeDestination(def);
+    for (const Interval& i : intervals) ExportInterval(def, i, source, *destination);
     return Files(path);
   }
 

@@ -1,11 +1,6 @@
-// The record vocabulary of batch_export_service.h, shared by the service and the state stores.
+#include "core/records.h"
+
 #include <array>
-
-#include <string>
-
-#include "base/error.h"
-#include "service/batch_export_service.h"
-#include "state/stored_status.h"
 
 namespace bx {
 namespace {
@@ -35,23 +30,6 @@ std::optional<BackfillStatus> ParseBackfillStatus(std::string_view name) {
     if (kBackfillStatusNames[i] == name) return static_cast<BackfillStatus>(i);
   }
   return std::nullopt;
-}
-
-RunStatus StoredRunStatus(std::string_view name) {
-  auto s = ParseRunStatus(name);
-  if (!s) {
-    throw Error(ErrorKind::kInternal, "StateStoreError", "unknown run status " + std::string(name));
-  }
-  return *s;
-}
-
-BackfillStatus StoredBackfillStatus(std::string_view name) {
-  auto s = ParseBackfillStatus(name);
-  if (!s) {
-    throw Error(ErrorKind::kInternal, "StateStoreError",
-                "unknown backfill status " + std::string(name));
-  }
-  return *s;
 }
 
 }  // namespace bx

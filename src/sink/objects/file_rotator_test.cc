@@ -1,12 +1,13 @@
-#include "pipeline/file_rotator.h"
+#include "sink/objects/file_rotator.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/destinations.h"
-#include "pipeline/pipeline_test_rows.h"
+#include "sink/objects/encoders.h"
+#include "sink/objects/file_output.h"
 #include "testing/memory_object_store.h"
+#include "testing/pipeline_test_rows.h"
 
 namespace bx {
 namespace {

@@ -1,8 +1,12 @@
-#include "core/export_definition.h"
+// Export definitions as the API and `export --config` take them: the common fields (core) and
+// each destination's own config (sink/<name>/), every mistake named by its field.
+#include "sink/all/destinations.h"
 
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "sink/file/file_destination.h"
+#include "sink/s3/s3_destination.h"
 
 namespace bx {
 namespace {
@@ -16,10 +20,10 @@ nlohmann::json Valid() {
 }
 
 TEST(ExportDefinition, ParsesAValidDefinition) {
-  const ExportDefinition def = ParseExportDefinition(Valid());
+  const ExportDefinition def = ParseValidExport(Valid());
   EXPECT_EQ(def.name, "hourly");
   EXPECT_EQ(def.interval, IntervalKind::kHour);
-  const auto& file = std::get<FileDestinationConfig>(def.destination);
+  const auto file = ParseFileDestinationConfig(def.destination_config);
   EXPECT_EQ(file.path, "/tmp/out");
   EXPECT_EQ(file.output.keys.compression, Compression::kGzip);
   EXPECT_TRUE(file.output.keys.numbered);
@@ -31,9 +35,10 @@ TEST(ExportDefinition, ZeroOrNullMaxFileSizeMeansNoSplitting) {
   for (const nlohmann::json& v : {nlohmann::json(0), nlohmann::json(nullptr)}) {
     auto j = Valid();
     j["destination"]["config"]["max_file_size_mb"] = v;
-    const auto def = ParseExportDefinition(j);
-    EXPECT_FALSE(def.file_output()->keys.numbered);
-    EXPECT_FALSE(def.file_output()->max_file_size_bytes);
+    const auto def = ParseValidExport(j);
+    const FileOutput output = ParseFileDestinationConfig(def.destination_config).output;
+    EXPECT_FALSE(output.keys.numbered);
+    EXPECT_FALSE(output.max_file_size_bytes);
   }
 }
 
@@ -88,7 +93,7 @@ TEST(ExportDefinition, EveryMistakeNamesItsField) {
       j[ptr] = m.value;
     }
     try {
-      ParseExportDefinition(j);
+      ParseValidExport(j);
       ADD_FAILURE() << "accepted " << m.pointer << " = " << m.value;
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
@@ -102,7 +107,7 @@ TEST(ExportDefinition, DayOffsetAndTimezoneAccepted) {
   j["interval"] = "day";
   j["timezone"] = "Europe/Berlin";
   j["interval_offset"] = 3600;
-  const auto def = ParseExportDefinition(j);
+  const auto def = ParseValidExport(j);
   EXPECT_EQ(def.schedule().kind(), IntervalKind::kDay);
 }
 
@@ -114,7 +119,7 @@ nlohmann::json WithDestination(const std::string& type, nlohmann::json config) {
 
 std::string FieldError(const nlohmann::json& j) {
   try {
-    ParseExportDefinition(j);
+    ParseValidExport(j);
   } catch (const Error& e) {
     return e.message();
   }
@@ -122,28 +127,28 @@ std::string FieldError(const nlohmann::json& j) {
 }
 
 TEST(ExportDefinitionS3, ParsesBothS3Types) {
-  const auto aws = ParseExportDefinition(WithDestination("S3", {{"bucket_name", "my-bucket"},
-                                                                {"region", "eu-west-1"},
-                                                                {"prefix", "e/{year}"},
-                                                                {"compression", "zstd"},
-                                                                {"max_file_size_mb", 100},
-                                                                {"encryption", "aws:kms"},
-                                                                {"kms_key_id", "k1"},
-                                                                {"aws_access_key_id", "id"},
-                                                                {"aws_secret_access_key", "s"},
-                                                                {"aws_session_token", "t"}}));
-  const auto& s3 = std::get<S3DestinationConfig>(aws.destination);
+  const auto aws = ParseValidExport(WithDestination("S3", {{"bucket_name", "my-bucket"},
+                                                           {"region", "eu-west-1"},
+                                                           {"prefix", "e/{year}"},
+                                                           {"compression", "zstd"},
+                                                           {"max_file_size_mb", 100},
+                                                           {"encryption", "aws:kms"},
+                                                           {"kms_key_id", "k1"},
+                                                           {"aws_access_key_id", "id"},
+                                                           {"aws_secret_access_key", "s"},
+                                                           {"aws_session_token", "t"}}));
+  const auto s3 = ParseS3DestinationConfig(aws.destination_config, false);
   EXPECT_FALSE(s3.compatible);
   EXPECT_EQ(s3.region, "eu-west-1");
   EXPECT_EQ(s3.kms_key_id, "k1");
-  EXPECT_EQ(aws.file_output()->max_file_size_bytes, 100u << 20);
+  EXPECT_EQ(s3.output.max_file_size_bytes, 100u << 20);
 
-  const auto r2 = ParseExportDefinition(
+  const auto r2 = ParseValidExport(
       WithDestination("S3Compatible", {{"bucket_name", "b_1"},
                                        {"endpoint_url", "https://x.r2.example.com"},
                                        {"region", "auto"},
                                        {"use_virtual_style_addressing", true}}));
-  const auto& compatible = std::get<S3DestinationConfig>(r2.destination);
+  const auto compatible = ParseS3DestinationConfig(r2.destination_config, true);
   EXPECT_TRUE(compatible.compatible);
   EXPECT_EQ(compatible.region, "auto");
   EXPECT_TRUE(compatible.use_virtual_style_addressing);

@@ -11,15 +11,10 @@
 
 #include "core/object_key.h"
 #include "format/encoder.h"
+#include "sink/destination.h"
 #include "sink/object_store.h"
 
 namespace bx {
-
-struct WrittenFile {
-  std::string key;
-  uint64_t rows = 0;
-  uint64_t bytes = 0;
-};
 
 using EncoderFactory = std::function<std::unique_ptr<Encoder>(std::unique_ptr<ByteSink>)>;
 
@@ -36,7 +31,7 @@ class FileRotator {
   // Discards the open file. Files already finished stay: a retry writes the same keys.
   void Abort() noexcept;
 
-  const std::vector<WrittenFile>& files() const { return files_; }
+  const std::vector<DeliveredFile>& files() const { return files_; }
   uint64_t repaired_values() const { return repaired_values_; }
   const IntervalKeys& keys() const { return keys_; }
 
@@ -51,7 +46,7 @@ class FileRotator {
   std::optional<uint64_t> max_file_bytes_;
   EncoderFactory make_encoder_;
   std::unique_ptr<Encoder> encoder_;
-  std::vector<WrittenFile> files_;
+  std::vector<DeliveredFile> files_;
   uint64_t repaired_values_ = 0;
   uint64_t finished_bytes_ = 0;
   uint64_t finished_rows_ = 0;

@@ -1,0 +1,28 @@
+#include "sink/all/destinations.h"
+
+#include "sink/file/file_destination.h"
+#include "sink/s3/s3_destination.h"
+
+namespace bx {
+
+DestinationRegistry& Destinations() {
+  static DestinationRegistry* registry = [] {
+    auto* r = new DestinationRegistry();  // never destroyed: workers may outlive main's statics
+    RegisterFileDestination(*r);
+    RegisterS3Destinations(*r);  // S3 and S3Compatible
+    return r;
+  }();
+  return *registry;
+}
+
+ExportDefinition ParseValidExport(const nlohmann::json& json) {
+  ExportDefinition def = ParseExportDefinition(json);
+  Destinations().Get(def.destination_type).validate(def.destination_config);
+  return def;
+}
+
+std::unique_ptr<Destination> MakeDestination(const ExportDefinition& def) {
+  return Destinations().Get(def.destination_type).make(def.destination_config);
+}
+
+}  // namespace bx

@@ -1,0 +1,37 @@
+#include "sink/destination_registry.h"
+
+#include "base/error.h"
+#include "core/secret_fields.h"
+
+namespace bx {
+
+void DestinationRegistry::Add(DestinationType type) {
+  for (const std::string& field : type.secret_fields) AddSecretFieldName(field);
+  std::lock_guard lock(mu_);
+  const std::string name = type.name;
+  types_[name] = std::move(type);
+}
+
+const DestinationType& DestinationRegistry::Get(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  if (auto it = types_.find(name); it != types_.end()) return it->second;
+  std::string known;
+  for (const auto& [n, type] : types_) known += (known.empty() ? "" : ", ") + n;
+  throw InvalidArgument("destination.type",
+                        "'" + name + "' is not a supported destination; use " + known);
+}
+
+std::vector<std::string> DestinationRegistry::Names() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, type] : types_) names.push_back(name);
+  return names;
+}
+
+JsonFields DestinationConfigFields(const nlohmann::json& config) {
+  JsonFields fields(config, "destination.config");
+  fields.Allow({"include_events", "exclude_events"});  // the events model's filters
+  return fields;
+}
+
+}  // namespace bx

@@ -1,0 +1,47 @@
+#pragma once
+// The destination types by name ("File", "S3", ...). Each destination folder (sink/<name>/)
+// parses and validates its own config and registers itself; sink/all lists the built-in ones,
+// and tests add their own.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_fields.h"
+#include "sink/destination.h"
+
+namespace bx {
+
+struct DestinationType {
+  std::string name;  // destination.type
+  // Throws InvalidArgument naming the field ("destination.config.bucket_name") when `config`
+  // is not valid for this type. Connects to nothing.
+  std::function<void(const nlohmann::json& config)> validate;
+  // A destination for a valid `config`; throws bx::Error (missing credentials, say).
+  std::function<std::unique_ptr<Destination>(const nlohmann::json& config)> make;
+  // Config fields that are write-only through the API and encrypted at rest.
+  std::vector<std::string> secret_fields;
+};
+
+class DestinationRegistry {
+ public:
+  void Add(DestinationType type);
+  // Throws InvalidArgument("destination.type", ...) listing the known types.
+  const DestinationType& Get(const std::string& name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, DestinationType> types_;
+};
+
+// The reader of a destination config: errors name "destination.config.<field>", and the
+// model's own fields that live there (include_events, exclude_events) are allowed.
+JsonFields DestinationConfigFields(const nlohmann::json& config);
+
+}  // namespace bx
