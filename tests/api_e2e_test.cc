@@ -6,7 +6,9 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -362,6 +364,65 @@ TEST_F(ServeE2e, CaptureWritesTheStore) {
                                    " \"SELECT count(*) FROM events WHERE distinct_id LIKE "
                                    "'captured-%'\"");
   EXPECT_EQ(count.output, "90\n");
+}
+
+// With BATCH_EXPORT_URL / BATCH_EXPORT_TOKEN set, --url / --token were ignored: a command
+// could go to another server than the one named.
+TEST_F(ServeE2e, FlagsWinOverTheEnvironment) {
+  CliJson({"exports", "create", "--file", WriteExport("flags").string()});
+  const std::string binary = e2e::ShellQuote(BX_BINARY);
+  // The environment names a server that is not there and a wrong token; the flags the real ones.
+  auto r =
+      e2e::RunShell("BATCH_EXPORT_URL=http://127.0.0.1:1 BATCH_EXPORT_TOKEN=wrong-token " + binary +
+                    " exports list --json --url " + server_->url() + " --token " + token_);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("\"flags\""), std::string::npos) << r.output;
+  // Without the flags, the environment is used.
+  r = e2e::RunShell("BATCH_EXPORT_URL=" + server_->url() + " BATCH_EXPORT_TOKEN=" + token_ + " " +
+                    binary + " exports list --json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = e2e::RunShell("BATCH_EXPORT_URL=" + server_->url() + " BATCH_EXPORT_TOKEN=wrong-token " +
+                    binary + " exports list --json");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("Unauthorized"), std::string::npos) << r.output;
+}
+
+// At --log-level info no line said a run started, completed or failed.
+TEST_F(ServeE2e, EveryRunTransitionIsLoggedWithTheExportsNameAndId) {
+  const json ok = CliJson({"exports", "create", "--file", WriteExport("logged-ok").string()});
+  auto r = Cli({"backfills", "create", ok["id"], "--start", "2024-01-01T00:00:00Z", "--end",
+                "2024-01-01T02:00:00Z", "--wait"});
+  EXPECT_EQ(r.status, 0) << r.output;
+  json broken_def = json::parse(e2e::ReadFile(WriteExport("logged-broken")));
+  broken_def["destination"]["config"]["path"] = "/proc/no-such-dir/out";
+  const fs::path broken_file = dir_.path() / "broken.json";
+  e2e::WriteFile(broken_file, broken_def.dump());
+  const json broken = CliJson({"exports", "create", "--file", broken_file.string()});
+  Cli({"backfills", "create", broken["id"], "--start", "2024-01-01T00:00:00Z", "--end",
+       "2024-01-01T01:00:00Z"});
+  // The path cannot be created (retryable: an operator may fix it); the first attempt fails.
+  const std::string broken_who =
+      "of export 'logged-broken' (" + broken["id"].get<std::string>() + ")";
+  const std::string broken_line = broken_who + " attempt 1 failed: 2024-01-01T00:00:00";
+  for (int i = 0; i < 300 && server_->Stderr().find(broken_line) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  const std::string log = server_->Stderr();
+  const std::string ok_who = "of export 'logged-ok' (" + ok["id"].get<std::string>() + ")";
+  EXPECT_NE(log.find(ok_who + " started: 2024-01-01T00:00:00"), std::string::npos) << log;
+  EXPECT_NE(log.find(ok_who + " started: 2024-01-01T01:00:00"), std::string::npos) << log;
+  const size_t completed = log.find(ok_who + " completed: 2024-01-01T00:00:00");
+  ASSERT_NE(completed, std::string::npos) << log;
+  const std::string line = log.substr(completed, log.find('\n', completed) - completed);
+  EXPECT_NE(line.find(" rows, "), std::string::npos) << line;
+  EXPECT_NE(line.find((dir_.path() / "out").string()), std::string::npos) << line;
+  const size_t failed = log.find(broken_line);
+  ASSERT_NE(failed, std::string::npos) << log;
+  const std::string failed_line = log.substr(failed, log.find('\n', failed) - failed);
+  EXPECT_NE(failed_line.find("FileWriteError: "), std::string::npos) << failed_line;
+  EXPECT_NE(failed_line.find("; retry scheduled in 1 s"), std::string::npos) << failed_line;
+  EXPECT_EQ(log.find(broken_who + " completed"), std::string::npos) << log;
 }
 
 // A second `serve` on the same port once started as well and took half the connections.

@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
+#include "base/time.h"
 #include "e2e_support.h"
 #include "testing/temp_dir.h"
 
@@ -120,6 +123,34 @@ TEST_F(BadConfig, EndlessOrDeeplyNestedConfigExitsTwo) {
   r = Export(std::string(100000, '[') + std::string(100000, ']'));
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("more than 512 levels deep"), std::string::npos) << r.output;
+}
+
+// `export --end` in the future exported the still-open interval as Completed.
+TEST_F(BadConfig, OpenIntervalsAndEndlessRangesAreRefused) {
+  const Micros now = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  const Micros hour = 3600 * kMicrosPerSecond;
+  const std::string start = FormatIso(now / hour * hour - 3 * hour);
+  const std::string end = FormatIso(now / hour * hour + 2 * hour);
+  auto r = Export(Valid().dump(), start, end);
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--end: the interval " + FormatIso(now / hour * hour) + " .. "),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("--allow-open-intervals"), std::string::npos) << r.output;
+
+  r = Export(Valid().dump(), "0001-01-01", "9999-01-01");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("holds more than 1,000,000 'hour' intervals"), std::string::npos)
+      << r.output;
+
+  const fs::path config = dir_.path() / "open.json";
+  e2e::WriteFile(config, Valid().dump());
+  r = RunBinary({"export", "--source", store_.string(), "--config", config.string(), "--start",
+                 start, "--end", end, "--allow-open-intervals"});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("5 runs, 0 failed"), std::string::npos) << r.output;
 }
 
 TEST_F(BadConfig, AFailedRunExitsOneWithTheErrorType) {

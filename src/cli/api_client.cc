@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "base/error.h"
@@ -28,6 +29,14 @@ std::string ReadTokenFile(const std::filesystem::path& data_dir) {
   return token;
 }
 
+constexpr const char* kDefaultUrl = "http://127.0.0.1:8000";
+
+std::string FlagOrEnv(const std::string& flag, const char* env) {
+  if (!flag.empty()) return flag;
+  const char* value = std::getenv(env);
+  return value ? value : "";
+}
+
 Error ApiErrorFrom(int status, const std::string& body) {
   std::string type = "HttpError", detail = "HTTP " + std::to_string(status);
   const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
@@ -42,16 +51,19 @@ Error ApiErrorFrom(int status, const std::string& body) {
 }  // namespace
 
 void AddClientFlags(CLI::App& cmd, ClientFlags& flags) {
-  cmd.add_option("--url", flags.url, "API server URL")
-      ->envname("BATCH_EXPORT_URL")
-      ->capture_default_str();
-  cmd.add_option("--token", flags.token, "API token (default: <data-dir>/api-token)")
-      ->envname("BATCH_EXPORT_TOKEN");
+  // Not CLI11's envname: with subcommands it let the environment override a flag given after
+  // the subcommand's name. ApiClient reads the environment only for flags left out.
+  cmd.add_option(
+      "--url", flags.url,
+      "API server URL (default: $BATCH_EXPORT_URL, else " + std::string(kDefaultUrl) + ")");
+  cmd.add_option("--token", flags.token,
+                 "API token (default: $BATCH_EXPORT_TOKEN, else <data-dir>/api-token)");
   cmd.add_option("--data-dir", flags.data_dir, "The server's data dir, to read its API token from");
   cmd.add_flag("--json", flags.json, "Print the API's JSON instead of a table");
 }
 
-ApiClient::ApiClient(const ClientFlags& flags) : url_(flags.url) {
+ApiClient::ApiClient(const ClientFlags& flags) : url_(FlagOrEnv(flags.url, "BATCH_EXPORT_URL")) {
+  if (url_.empty()) url_ = kDefaultUrl;
   // httplib wants scheme://host[:port]; keep a path prefix ourselves.
   const size_t scheme_end = url_.find("://");
   const size_t path_start = url_.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
@@ -66,7 +78,7 @@ ApiClient::ApiClient(const ClientFlags& flags) : url_(flags.url) {
   http_->set_connection_timeout(5, 0);
   http_->set_read_timeout(120, 0);
   http_->set_tcp_nodelay(true);
-  std::string token = flags.token;
+  std::string token = FlagOrEnv(flags.token, "BATCH_EXPORT_TOKEN");
   if (token.empty() && !flags.data_dir.empty()) token = ReadTokenFile(flags.data_dir);
   if (!token.empty()) http_->set_bearer_token_auth(token);
 }

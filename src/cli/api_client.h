@@ -18,8 +18,11 @@ class Client;
 
 namespace bx {
 
+// Each of --url and --token: the flag when given, else its environment variable
+// (BATCH_EXPORT_URL, BATCH_EXPORT_TOKEN), else the default (http://127.0.0.1:8000; the token in
+// --data-dir). A flag always wins, so a command never goes to another server than the one named.
 struct ClientFlags {
-  std::string url = "http://127.0.0.1:8000";
+  std::string url;
   std::string token;
   std::string data_dir;
   bool json = false;  // print the API's JSON instead of tables

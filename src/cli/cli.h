@@ -13,6 +13,10 @@ namespace bx {
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 
+// The help of --source, the same for export, serve and worker (source/all/sources.h).
+inline constexpr const char* kSourceHelp =
+    "Where events are read: the path of an embedded store (or embedded:<path>)";
+
 // A command's work, run after parsing; returns the exit status.
 using CommandAction = std::function<int()>;
 

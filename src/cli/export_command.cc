@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -16,8 +17,9 @@
 #include "cli/cli.h"
 #include "cli/json_file.h"
 #include "pipeline/export_run.h"
+#include "service/schedule_planner.h"
 #include "sink/all/destinations.h"
-#include "source/embedded/event_store.h"
+#include "source/all/sources.h"
 
 namespace bx {
 
@@ -123,15 +125,52 @@ struct ExportFlags {
   std::string config;
   std::string start, end;
   int workers = 1;
+  bool allow_open_intervals = false;
 };
+
+// One command exports at most this many intervals: a range that would plan more is a typo
+// (ten thousand years of 5-minute intervals), not an export.
+constexpr int64_t kMaxIntervals = 1'000'000;
+
+// The scheduler exports an interval only once it has ended plus a delay (late events still
+// arrive); `export` refuses the same open intervals unless told otherwise.
+void RefuseOpenOrEndlessRanges(const ExportDefinition& def, Micros start, Micros end,
+                               bool allow_open) {
+  const Schedule schedule = def.schedule();
+  if ((end - start) / schedule.NominalLength() > kMaxIntervals) {
+    throw InvalidArgument("--end",
+                          fmt::format("[{}, {}) holds more than {} '{}' intervals; "
+                                      "export a shorter range",
+                                      FormatIso(start), FormatIso(end), FormatCount(kMaxIntervals),
+                                      IntervalKindName(def.interval)));
+  }
+  if (allow_open) return;
+  const Micros now = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  const Micros delay = ScheduleDelay(schedule);
+  const auto intervals = schedule.IntervalsWithin(start, end);
+  const auto first_open = std::find_if(intervals.begin(), intervals.end(),
+                                       [&](const Interval& i) { return i.end + delay > now; });
+  if (first_open != intervals.end()) {
+    const Interval& open = *first_open;
+    throw InvalidArgument(
+        "--end", fmt::format("the interval {} .. {} has not ended {} s ago yet, so events may "
+                             "still arrive for it; choose an --end of {} or earlier, or pass "
+                             "--allow-open-intervals to export it anyway",
+                             FormatIso(open.start), FormatIso(open.end), delay / kMicrosPerSecond,
+                             FormatIso(open.start)));
+  }
+}
 
 int Export(const ExportFlags& flags) {
   const ExportDefinition def = LoadExportDefinition(flags.config);
   const Micros start = ParseIsoTime(flags.start, "--start");
   const Micros end = ParseIsoTime(flags.end, "--end");
   if (start >= end) throw InvalidArgument("--end", "must be after --start");
-  EmbeddedSource source(flags.source);
-  const ExportSummary s = ExportRange(def, source, start, end, flags.workers);
+  RefuseOpenOrEndlessRanges(def, start, end, flags.allow_open_intervals);
+  const std::shared_ptr<Source> source = OpenSource(flags.source, /*create_if_missing=*/false);
+  const ExportSummary s = ExportRange(def, *source, start, end, flags.workers);
   fmt::print("{} runs, {} failed: {} rows in {} files, {}\n", s.runs, s.failed, FormatCount(s.rows),
              s.files, FormatBytes(s.bytes));
   return s.failed ? kExitFailed : 0;
@@ -143,7 +182,7 @@ void AddExportCommand(CLI::App& parent, CommandAction& action) {
   auto flags = std::make_shared<ExportFlags>();
   CLI::App* cmd = parent.add_subcommand(
       "export", "Export every whole interval in [--start, --end) once, as the scheduler would");
-  cmd->add_option("--source", flags->source, "Embedded store file")->capture_default_str();
+  cmd->add_option("--source", flags->source, kSourceHelp)->capture_default_str();
   cmd->add_option("--config", flags->config, "Export definition (JSON, the API's shape)")
       ->required();
   cmd->add_option("--start", flags->start, "Range start, e.g. 2024-01-15T00:00:00Z")->required();
@@ -153,6 +192,9 @@ void AddExportCommand(CLI::App& parent, CommandAction& action) {
   cmd->add_option("--workers", flags->workers, "Intervals exported at once, each on its own thread")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  cmd->add_flag("--allow-open-intervals", flags->allow_open_intervals,
+                "Also export intervals that have not ended (plus the scheduler's delay): for "
+                "testing; their rows may still change");
   cmd->callback([flags, &action] { action = [flags] { return Export(*flags); }; });
 }
 

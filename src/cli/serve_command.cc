@@ -15,6 +15,7 @@
 #include "server/api_server.h"
 #include "server/api_token.h"
 #include "service/service.h"
+#include "source/all/sources.h"
 
 namespace bx {
 namespace {
@@ -78,7 +79,8 @@ int Serve(const ServeFlags& flags) {
   server_options.host = host;
   server_options.port = port;
   server_options.api_token = token.value;
-  server_options.event_store = flags.source;
+  // Capture writes into the embedded store; with another source it is off.
+  server_options.event_store = EmbeddedStorePath(flags.source).value_or("");
   server_options.capture.team_id = flags.capture_team_id;
   ApiServer server(*service, server_options);
   try {
@@ -113,7 +115,7 @@ void AddServeCommand(CLI::App& parent, CommandAction& action) {
   cmd->add_option("--data-dir", flags->data_dir, "State (SQLite), secret key and API token")
       ->capture_default_str();
   cmd->add_option("--source", flags->source,
-                  "Embedded event store: exports read it, /capture and /batch write it")
+                  std::string(kSourceHelp) + "; /capture and /batch write an embedded store")
       ->capture_default_str();
   cmd->add_option("--listen", flags->listen, "host:port to serve HTTP on")->capture_default_str();
   cmd->add_option("--workers", flags->workers, "Runs executed at once")->capture_default_str();

@@ -8,9 +8,9 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "service/backends.h"
 #include "service/service.h"
 #include "state/postgres/pg_connection.h"
-#include "state/postgres/postgres_state_store.h"
 
 namespace bx {
 
@@ -26,10 +26,7 @@ void AddStateFlags(CLI::App& cmd, StateFlags& flags) {
 }
 
 void ApplyStateFlags(const StateFlags& flags, ServiceOptions& options) {
-  if (!flags.state.empty() && !IsPostgresUrl(flags.state)) {
-    throw InvalidArgument("--state", "must be a postgres:// URL (or empty for SQLite), got '" +
-                                         pg::RedactConnectionString(flags.state) + "'");
-  }
+  ValidateStateUrl(flags.state);
   if (!(flags.lease_seconds >= 1)) throw InvalidArgument("--lease-seconds", "must be at least 1");
   if (!flags.state.empty() && !std::getenv("BATCH_EXPORT_SECRET_KEY")) {
     spdlog::warn(

@@ -66,8 +66,7 @@ void AddWorkerCommand(CLI::App& parent, CommandAction& action) {
   AddStateFlags(*cmd, flags->state);
   cmd->add_option("--data-dir", flags->data_dir, "Secret key file (unless BATCH_EXPORT_SECRET_KEY)")
       ->capture_default_str();
-  cmd->add_option("--source", flags->source, "Embedded event store the exports read")
-      ->capture_default_str();
+  cmd->add_option("--source", flags->source, kSourceHelp)->capture_default_str();
   cmd->add_option("--workers", flags->workers, "Runs executed at once")->capture_default_str();
   cmd->callback([flags, &action] { action = [flags] { return Work(*flags); }; });
 }

@@ -52,6 +52,32 @@ TEST_F(ServiceTest, BackfillRequestsAreValidated) {
   EXPECT_EQ(d.total_runs, 2u);
 }
 
+// Two overlapping backfills of one export were both accepted: every shared interval ran twice.
+TEST_F(ServiceTest, ABackfillOverlappingARunningOneIsAConflict) {
+  auto service = Start();  // workers idle: the clock does not move, so the first keeps running
+  const std::string id = service->CreateExport(ExportJson("hour", out())).id;
+  const BackfillRecord first = service->CreateBackfill(
+      id, {{"start_at", "2024-01-15T00:00:00Z"}, {"end_at", "2024-01-15T06:00:00Z"}});
+  const std::string overlap = ErrorOf([&] {
+    service->CreateBackfill(
+        id, {{"start_at", "2024-01-15T05:00:00Z"}, {"end_at", "2024-01-15T08:00:00Z"}});
+  });
+  EXPECT_EQ(overlap.rfind("Conflict: backfill " + first.id + " of this export covers", 0), 0u)
+      << overlap;
+  // Adjacent ranges do not overlap; after a cancel the range is free again.
+  EXPECT_EQ(ErrorOf([&] {
+              service->CreateBackfill(
+                  id, {{"start_at", "2024-01-15T06:00:00Z"}, {"end_at", "2024-01-15T08:00:00Z"}});
+            }),
+            "");
+  service->CancelBackfill(id, first.id);
+  EXPECT_EQ(ErrorOf([&] {
+              service->CreateBackfill(
+                  id, {{"start_at", "2024-01-15T00:00:00Z"}, {"end_at", "2024-01-15T06:00:00Z"}});
+            }),
+            "");
+}
+
 TEST_F(ServiceTest, WeekOfHourlyBackfillMatchesADirectExportByteForByte) {
   Generate(20000, At(kWeekStart), At(kWeekEnd));
   clock_->Set(At("2024-01-16T00:00:00Z"));

@@ -52,6 +52,9 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
       fmt::format("Attempt {} of {}: exporting {} to {}", run.attempts, retry_.max_attempts,
                   FormatIso(run.interval.start), FormatIso(run.interval.end)));
 
+  // The server log's line per transition: "run <id> of export '<name>' (<export id>) ...".
+  std::string who = fmt::format("run {} of export {}", run.id, run.export_id);
+  const std::string span = FormatIso(run.interval.start) + " .. " + FormatIso(run.interval.end);
   RunOutcome outcome;
   std::string failure;
   try {
@@ -60,6 +63,8 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
     nlohmann::json config = stored->config;
     config["id"] = stored->id;
     const ExportDefinition def = ParseExportDefinition(config);
+    who = fmt::format("run {} of export '{}' ({})", run.id, def.name, run.export_id);
+    spdlog::info("{} started: {}, attempt {} of {}", who, span, run.attempts, retry_.max_attempts);
     std::unique_ptr<Destination> destination = destinations_(def);
     destination->SetCancel(&control.stop);
     const RunResult result =
@@ -75,6 +80,9 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
                       FormatCount(result.repaired_values)));
     }
     Log(run.id, "info", ExportedLine(result));
+    spdlog::info("{} completed: {}, {} rows, {} to {} in {:.2f} s", who, span,
+                 FormatCount(result.rows), FormatBytes(result.bytes),
+                 result.location.empty() ? "nowhere" : result.location, elapsed());
     outcome.status = RunStatus::kCompleted;
     outcome.records_completed = result.rows;
     outcome.bytes_exported = result.bytes;
@@ -85,16 +93,19 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
     if (reason == RunControl::Reason::kShutdown) {
       const bool released = store_.ReleaseRun(run.id, claimed.fencing_token, clock_.Now());
       if (released) Log(run.id, "warn", "Interrupted by shutdown; the run will be retried");
+      spdlog::info("{} handed back at shutdown: {}; it will be retried", who, span);
       report.status = RunStatus::kStarting;
       report.recorded = released;
       return report;
     }
     if (reason != RunControl::Reason::kNone) {
       // Cancelled or taken over: the store already says what happened to the run.
-      Log(run.id, "warn",
-          reason == RunControl::Reason::kCancelled
-              ? "Cancelled"
-              : "Stopped: this worker lost the run's lease and another worker took it over");
+      const char* why = reason == RunControl::Reason::kCancelled
+                            ? "Cancelled"
+                            : "Stopped: this worker lost the run's lease and another worker took "
+                              "it over";
+      Log(run.id, "warn", why);
+      spdlog::info("{} stopped: {}: {}", who, span, why);
       report.status = RunStatus::kCancelled;
       return report;
     }
@@ -113,13 +124,18 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
   report.seconds = outcome.seconds;
   report.status = outcome.status;
   if (outcome.status == RunStatus::kFailedRetryable) {
+    // The wait as planned (finished_at is read a moment after next_attempt_at was set).
+    const std::string retry = Seconds(Backoff(retry_, run.attempts));
     Log(run.id, "warn",
-        fmt::format("Attempt {} failed: {}; retrying in {}", run.attempts, failure,
-                    Seconds(*outcome.next_attempt_at - outcome.finished_at)));
+        fmt::format("Attempt {} failed: {}; retrying in {}", run.attempts, failure, retry));
+    spdlog::info("{} attempt {} failed: {}: {}; retry scheduled in {}", who, run.attempts, span,
+                 failure, retry);
   } else if (outcome.status == RunStatus::kFailed) {
     Log(run.id, "error",
         fmt::format("Failed after {} attempt{}: {}", run.attempts, run.attempts == 1 ? "" : "s",
                     failure));
+    spdlog::info("{} failed: {}, after {} attempt{}: {}", who, span, run.attempts,
+                 run.attempts == 1 ? "" : "s", failure);
   }
   report.recorded = store_.FinishRun(run.id, claimed.fencing_token, outcome);
   if (!report.recorded) {

@@ -3,33 +3,25 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <condition_variable>
-#include <map>
 #include <mutex>
-#include <thread>
 
 #include "base/error.h"
 #include "base/log.h"
 #include "core/secret_fields.h"
+#include "service/backends.h"
 #include "service/backfill_plan.h"
 #include "service/ids.h"
 #include "service/run_executor.h"
 #include "service/schedule_planner.h"
+#include "service/scheduler.h"
+#include "service/stored_definition.h"
+#include "service/worker_pool.h"
 #include "sink/all/destinations.h"
-#include "source/embedded/event_store.h"
-#include "state/leader_election.h"
-#include "state/postgres/pg_leader_election.h"
-#include "state/postgres/postgres_state_store.h"
-#include "state/sqlite/sqlite_state_store.h"
 
 namespace bx {
 namespace {
 
 constexpr size_t kMaxPageSize = 1000;
-constexpr size_t kSchedulerBatch = 500;      // exports looked at per query
-constexpr size_t kIntervalsPerRound = 1000;  // runs created per export per round
-constexpr std::array<double, 10> kDurationBounds = {0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600};
 
 Error NotFound(const std::string& what) {
   return Error(ErrorKind::kInvalidArgument, "NotFound", what + " not found");
@@ -84,37 +76,22 @@ class Service::Impl {
   explicit Impl(ServiceOptions options) : options_(std::move(options)) {
     if (!options_.clock) options_.clock = std::make_shared<SystemClock>();
     if (options_.workers == 0) throw InvalidArgument("--workers", "must be at least 1");
-    if (options_.state_store_factory) {
-      store_ = options_.state_store_factory();
-    } else if (!options_.state_url.empty()) {
-      store_ = OpenPostgresStateStore(options_.state_url, options_.data_dir);
-    } else {
-      store_ = OpenSqliteStateStore(options_.data_dir);
-    }
-    if (options_.leader_election_factory) {
-      leader_ = options_.leader_election_factory();
-    } else if (!options_.state_url.empty()) {
-      leader_ = std::make_unique<PostgresLeaderElection>(options_.state_url);
-    } else {
-      leader_ = std::make_unique<AlwaysLeader>();
-    }
-    if (!options_.source) {
-      // A fresh node starts with an empty store that the capture endpoint fills.
-      if (options_.source_path.has_parent_path()) {
-        std::filesystem::create_directories(options_.source_path.parent_path());
-      }
-      EventStore create_if_missing(options_.source_path);
-    }
-    source_ =
-        options_.source ? options_.source : std::make_shared<EmbeddedSource>(options_.source_path);
-    destinations_ = options_.destination_factory ? options_.destination_factory
-                                                 : DestinationFactory(MakeDestination);
-    executor_ = std::make_unique<RunExecutor>(*store_, *options_.clock, *source_, destinations_,
-                                              options_.retry, options_.auto_pause);
-    scheduler_waker_ = std::make_unique<Waker>(options_.clock);
-    worker_waker_ = std::make_unique<Waker>(options_.clock);
-    heartbeat_waker_ = std::make_unique<Waker>(options_.clock);
-    node_id_ = NewUuid().substr(0, 8);
+    backends_ = OpenBackends(options_);
+    store_ = backends_.store.get();
+    executor_ =
+        std::make_unique<RunExecutor>(*store_, *options_.clock, *backends_.source,
+                                      backends_.destinations, options_.retry, options_.auto_pause);
+    WorkerPoolOptions pool;
+    pool.workers = options_.workers;
+    pool.backfill_concurrency = options_.backfill_concurrency;
+    pool.lease = options_.lease;
+    pool.heartbeat = options_.heartbeat;
+    pool.idle_tick = options_.scheduler_tick;
+    pool.shutdown_grace = options_.shutdown_grace;
+    workers_ = std::make_unique<WorkerPool>(*store_, *executor_, options_.clock, pool,
+                                            NewUuid().substr(0, 8));
+    scheduler_ = std::make_unique<Scheduler>(*store_, *backends_.leader, options_.clock,
+                                             options_.scheduler_tick, [this] { workers_->Wake(); });
   }
 
   ~Impl() { Stop(); }
@@ -123,12 +100,9 @@ class Service::Impl {
     std::lock_guard lock(lifecycle_mu_);
     if (started_) return;
     started_ = true;
-    // Started in this order, stopped in reverse: heartbeats, workers, scheduler.
-    heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
-    for (size_t i = 0; i < options_.workers; ++i) {
-      workers_.emplace_back([this, i] { WorkerLoop(i); });
-    }
-    if (options_.run_scheduler) scheduler_thread_ = std::thread([this] { SchedulerLoop(); });
+    // Started in this order, stopped in reverse: workers (with their heartbeats), scheduler.
+    workers_->Start();
+    if (options_.run_scheduler) scheduler_->Start();
     spdlog::info("service started: {} workers{}", options_.workers,
                  options_.run_scheduler ? "" : ", no scheduler");
   }
@@ -137,30 +111,18 @@ class Service::Impl {
     std::lock_guard lock(lifecycle_mu_);
     if (!started_ || stopped_) return;
     stopped_ = true;
-    scheduler_waker_->Close();
-    if (scheduler_thread_.joinable()) scheduler_thread_.join();
-
-    stopping_workers_ = true;
-    worker_waker_->Close();
-    WaitForRunsToFinish();
-    for (auto& w : workers_) w.join();
-
-    heartbeat_waker_->Close();
-    heartbeat_thread_.join();
+    scheduler_->Stop();
+    workers_->Stop();
     spdlog::info("service stopped");
   }
 
   bool WaitIdle(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      ScheduleRound();
-      {
-        std::unique_lock lock(busy_mu_);
-        if (busy_ == 0 && store_->CountDueRuns(Now()) == 0) return true;
-      }
-      worker_waker_->Wake();
-      std::unique_lock lock(busy_mu_);
-      busy_cv_.wait_for(lock, std::chrono::milliseconds(5));
+      scheduler_->Round();
+      if (!workers_->Busy() && store_->CountDueRuns(Now()) == 0) return true;
+      workers_->Wake();
+      workers_->WaitForProgress(std::chrono::milliseconds(5));
     }
     return false;
   }
@@ -211,7 +173,7 @@ class Service::Impl {
     if (merged.contains("paused") && merged["paused"].is_boolean()) paused = merged["paused"];
     merged = StoredConfig(std::move(merged));
     const ExportDefinition def = ParseValidExport(merged);
-    const ExportDefinition old_def = Definition(old);
+    const ExportDefinition old_def = StoredDefinition(old);
     const Micros now = Now();
     if (!store_->UpdateExportConfig(id, StoredConfig(merged), now)) throw NotFound("export " + id);
     // A new grid or new bounds: continue from the first boundary of the new grid not yet done.
@@ -226,14 +188,14 @@ class Service::Impl {
       if (*paused) return PauseExport(id);
       return UnpauseExport(id, false);
     }
-    scheduler_waker_->Wake();
+    scheduler_->Wake();
     return GetExport(id);
   }
 
   void DeleteExport(const std::string& id) {
     auto running = store_->DeleteExport(id, Now());
     if (!running) throw NotFound("export " + id);
-    StopLocalRuns(*running, RunControl::Reason::kCancelled);
+    workers_->StopRuns(*running, RunControl::Reason::kCancelled);
     spdlog::info("export {} deleted; {} running runs stopped", id, running->size());
   }
 
@@ -245,7 +207,7 @@ class Service::Impl {
   ExportRecord UnpauseExport(const std::string& id, bool backfill) {
     StoredExport e = LoadExport(id);
     if (!e.paused) return ToRecord(e);
-    const ExportDefinition def = Definition(e);
+    const ExportDefinition def = StoredDefinition(e);
     const Micros now = Now();
     const Micros resume = FirstNotDue(def, now);
     if (backfill && e.next_interval_start < resume) {
@@ -256,15 +218,15 @@ class Service::Impl {
     const Micros position = std::max(e.next_interval_start, resume);
     store_->SetSchedulePosition(id, position, DueAt(def, position));
     store_->SetPaused(id, false, now);
-    scheduler_waker_->Wake();
-    worker_waker_->Wake();
+    scheduler_->Wake();
+    workers_->Wake();
     return GetExport(id);
   }
 
   void CheckExport(const std::string& id) {
-    const ExportDefinition def = Definition(LoadExport(id));
+    const ExportDefinition def = StoredDefinition(LoadExport(id));
     try {
-      destinations_(def)->Check();
+      backends_.destinations(def)->Check();
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInvalidArgument) throw;
       throw InvalidArgument("destination", "the check failed: " + e.Describe());
@@ -300,7 +262,7 @@ class Service::Impl {
         break;
     }
     store_->AppendLog(run_id, LogLine{Now(), "info", "Retry requested"});
-    worker_waker_->Wake();
+    workers_->Wake();
     return GetRun(export_id, run_id);
   }
 
@@ -321,9 +283,29 @@ class Service::Impl {
   // --- backfills
 
   BackfillRecord CreateBackfill(const std::string& export_id, const nlohmann::json& body) {
-    const ExportDefinition def = Definition(LoadExport(export_id));
+    const ExportDefinition def = StoredDefinition(LoadExport(export_id));
     const BackfillPlan plan = PlanBackfill(def, body, Now());
+    RefuseOverlappingBackfill(export_id, plan.start, plan.end);
     return InsertBackfill(export_id, plan.start, plan.end, plan.intervals);
+  }
+
+  // Two running backfills over the same intervals would export each of them twice.
+  void RefuseOverlappingBackfill(const std::string& export_id, Micros start, Micros end) {
+    std::optional<int64_t> before;
+    for (;;) {
+      const auto page = store_->ListBackfills(export_id, before, kMaxPageSize);
+      for (const StoredBackfill& b : page) {
+        const BackfillRecord& r = b.backfill;
+        if (r.status == BackfillStatus::kRunning && r.start_at < end && start < r.end_at) {
+          throw Conflict("backfill " + r.id + " of this export covers " + FormatIso(r.start_at) +
+                         " .. " + FormatIso(r.end_at) +
+                         " and is still running; wait for it or cancel it, or backfill a range "
+                         "that does not overlap it");
+        }
+      }
+      if (page.size() < kMaxPageSize) return;
+      before = page.back().seq;
+    }
   }
 
   Page<BackfillRecord> ListBackfills(const std::string& export_id, const ListOptions& options) {
@@ -345,7 +327,7 @@ class Service::Impl {
     GetBackfill(export_id, backfill_id);
     auto running = store_->CancelBackfill(backfill_id, Now());
     if (!running) throw NotFound("backfill " + backfill_id);
-    StopLocalRuns(*running, RunControl::Reason::kCancelled);
+    workers_->StopRuns(*running, RunControl::Reason::kCancelled);
     return GetBackfill(export_id, backfill_id);
   }
 
@@ -363,12 +345,12 @@ class Service::Impl {
     if (auto due = store_->EarliestDue(); due && *due < now) {
       m.scheduler_lag_seconds = static_cast<double>(now - *due) / kMicrosPerSecond;
     }
-    std::lock_guard lock(metrics_mu_);
-    m.rows_exported = rows_exported_;
-    m.bytes_exported = bytes_exported_;
-    m.run_duration_bucket_bounds.assign(kDurationBounds.begin(), kDurationBounds.end());
-    m.run_duration_bucket_counts = duration_counts_;
-    m.run_duration_sum = duration_sum_;
+    const WorkerMetrics w = workers_->Metrics();
+    m.rows_exported = w.rows_exported;
+    m.bytes_exported = w.bytes_exported;
+    m.run_duration_bucket_bounds = w.duration_bounds;
+    m.run_duration_bucket_counts = w.duration_counts;
+    m.run_duration_sum = w.duration_sum;
     return m;
   }
 
@@ -381,18 +363,10 @@ class Service::Impl {
     return *e;
   }
 
-  static ExportDefinition Definition(const StoredExport& e) {
-    nlohmann::json config = e.config;
-    config["id"] = e.id;
-    ExportDefinition def = ParseValidExport(config);
-    def.paused = e.paused;
-    return def;
-  }
-
   ExportRecord ToRecord(const StoredExport& e) const {
     ExportRecord r;
     r.id = e.id;
-    r.definition = Definition(e);
+    r.definition = StoredDefinition(e);
     r.config = e.config;
     r.config["id"] = e.id;
     r.config["paused"] = e.paused;
@@ -429,204 +403,18 @@ class Service::Impl {
     for (const Interval& i : intervals) runs.push_back({NewUuid(), i});
     StoredBackfill stored = store_->InsertBackfill(b, runs);
     spdlog::info("backfill {} of export {}: {} runs", b.id, export_id, runs.size());
-    worker_waker_->Wake();
+    workers_->Wake();
     return stored.backfill;
   }
 
-  // --- scheduler
-
-  void SchedulerLoop() {
-    while (!scheduler_waker_->closed()) {
-      Micros next = Now() + options_.scheduler_tick;
-      try {
-        // Followers only look again next tick: a dead leader is replaced within one.
-        if (leader_->IsLeader()) {
-          ScheduleRound();
-          if (auto due = store_->EarliestDue()) next = std::max(std::min(next, *due), Now() + 1);
-        }
-      } catch (const Error& e) {
-        spdlog::error("scheduler: {}", e.Describe());
-      }
-      scheduler_waker_->WaitUntil(next);
-    }
-  }
-
-  // Creates the runs of every interval due by now, exactly once each.
-  void ScheduleRound() {
-    std::lock_guard lock(schedule_mu_);
-    size_t created = 0;
-    for (;;) {
-      const Micros now = Now();
-      const auto due = store_->DueExports(now, kSchedulerBatch);
-      size_t progressed = 0;
-      for (const StoredExport& e : due) {
-        const ExportDefinition def = Definition(e);
-        const DuePlan plan = PlanDueIntervals(def, e.next_interval_start, now, kIntervalsPerRound);
-        std::vector<NewRun> runs;
-        for (const Interval& i : plan.intervals) runs.push_back({NewUuid(), i});
-        auto n = store_->AdvanceSchedule(e.id, e.next_interval_start, runs, plan.next_position,
-                                         plan.next_due, now);
-        if (n) {
-          created += *n;
-          ++progressed;
-        }
-      }
-      if (due.size() < kSchedulerBatch || progressed == 0) break;
-    }
-    if (created > 0) worker_waker_->Wake();
-  }
-
-  // --- workers
-
-  void WorkerLoop(size_t index) {
-    const std::string worker_id = fmt::format("{}-w{}", node_id_, index);
-    while (!stopping_workers_) {
-      {
-        std::lock_guard lock(busy_mu_);
-        ++busy_;
-      }
-      bool worked = false;
-      try {
-        worked = ClaimAndRun(worker_id);
-      } catch (const Error& e) {
-        spdlog::error("worker {}: {}", worker_id, e.Describe());
-      }
-      {
-        std::lock_guard lock(busy_mu_);
-        --busy_;
-      }
-      busy_cv_.notify_all();
-      if (worked) continue;
-      Micros next = Now() + options_.scheduler_tick;
-      try {
-        if (auto due = store_->NextDueRunAt()) next = std::max(std::min(next, *due), Now() + 1);
-      } catch (const Error& e) {
-        spdlog::error("worker {}: {}", worker_id, e.Describe());
-      }
-      worker_waker_->WaitUntil(next);
-    }
-  }
-
-  bool ClaimAndRun(const std::string& worker_id) {
-    const Micros now = Now();
-    auto claimed =
-        store_->ClaimRun({worker_id, now, now + options_.lease, options_.backfill_concurrency});
-    if (!claimed) return false;
-    auto control = std::make_shared<RunControl>();
-    {
-      std::lock_guard lock(active_mu_);
-      active_[claimed->run.id] = {control, claimed->fencing_token};
-    }
-    // Whatever happens, the run leaves active_: heartbeats must stop renewing a lease whose
-    // attempt is over (a store error while recording it lets the lease expire: retried).
-    auto leave = [this, &claimed] {
-      {
-        std::lock_guard lock(active_mu_);
-        active_.erase(claimed->run.id);
-      }
-      active_cv_.notify_all();
-    };
-    AttemptReport report;
-    try {
-      report = executor_->Execute(*claimed, *control);
-    } catch (...) {
-      leave();
-      throw;
-    }
-    leave();
-    RecordMetrics(report);
-    worker_waker_->Wake();  // a finished run may unblock another (same interval, backfill slot)
-    return true;
-  }
-
-  void RecordMetrics(const AttemptReport& r) {
-    if (r.status != RunStatus::kCompleted && r.status != RunStatus::kFailed &&
-        r.status != RunStatus::kFailedRetryable) {
-      return;
-    }
-    std::lock_guard lock(metrics_mu_);
-    if (duration_counts_.empty()) duration_counts_.assign(kDurationBounds.size() + 1, 0);
-    rows_exported_ += r.rows;
-    bytes_exported_ += r.bytes;
-    duration_sum_ += r.seconds;
-    for (size_t i = 0; i < kDurationBounds.size(); ++i) {
-      if (r.seconds <= kDurationBounds[i]) ++duration_counts_[i];
-    }
-    ++duration_counts_.back();
-  }
-
-  void StopLocalRuns(const std::vector<std::string>& run_ids, RunControl::Reason reason) {
-    std::lock_guard lock(active_mu_);
-    for (const std::string& id : run_ids) {
-      if (auto it = active_.find(id); it != active_.end()) it->second.control->Stop(reason);
-    }
-  }
-
-  // Shutdown: let running runs finish within the grace period, then hand back the rest.
-  void WaitForRunsToFinish() {
-    std::unique_lock lock(active_mu_);
-    const auto grace = std::chrono::microseconds(options_.shutdown_grace);
-    if (!active_cv_.wait_for(lock, grace, [this] { return active_.empty(); })) {
-      spdlog::warn("shutdown: handing back {} running runs", active_.size());
-      for (auto& [id, run] : active_) run.control->Stop(RunControl::Reason::kShutdown);
-    }
-  }
-
-  // --- heartbeats
-
-  void HeartbeatLoop() {
-    while (!heartbeat_waker_->closed()) {
-      std::vector<std::pair<std::string, ActiveRun>> runs;
-      {
-        std::lock_guard lock(active_mu_);
-        runs.assign(active_.begin(), active_.end());
-      }
-      for (auto& [id, run] : runs) {
-        try {
-          if (!store_->Heartbeat(id, run.token, Now() + options_.lease)) {
-            run.control->Stop(RunControl::Reason::kLeaseLost);
-          }
-        } catch (const Error& e) {
-          spdlog::error("heartbeat of run {}: {}", id, e.Describe());
-        }
-      }
-      heartbeat_waker_->WaitUntil(Now() + options_.heartbeat);
-    }
-  }
-
-  struct ActiveRun {
-    std::shared_ptr<RunControl> control;
-    uint64_t token = 0;
-  };
-
   ServiceOptions options_;
-  std::unique_ptr<StateStore> store_;
-  std::unique_ptr<LeaderElection> leader_;
-  std::shared_ptr<Source> source_;
-  DestinationFactory destinations_;
+  Backends backends_;
+  StateStore* store_ = nullptr;  // backends_.store
   std::unique_ptr<RunExecutor> executor_;
-  std::string node_id_;
-
-  std::unique_ptr<Waker> scheduler_waker_, worker_waker_, heartbeat_waker_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<Scheduler> scheduler_;
   std::mutex lifecycle_mu_;
   bool started_ = false, stopped_ = false;
-  std::atomic<bool> stopping_workers_{false};
-  std::thread scheduler_thread_, heartbeat_thread_;
-  std::vector<std::thread> workers_;
-  std::mutex schedule_mu_;
-
-  std::mutex busy_mu_;
-  std::condition_variable busy_cv_;
-  size_t busy_ = 0;
-
-  std::mutex active_mu_;
-  std::condition_variable active_cv_;
-  std::map<std::string, ActiveRun> active_;
-
-  std::mutex metrics_mu_;
-  uint64_t rows_exported_ = 0, bytes_exported_ = 0;
-  std::vector<uint64_t> duration_counts_ = std::vector<uint64_t>(kDurationBounds.size() + 1, 0);
-  double duration_sum_ = 0;
 };
 
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
