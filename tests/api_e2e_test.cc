@@ -2,10 +2,15 @@
 // HTTP with the real service, 401 without the token, secrets and the token never in a response
 // or the server's log, capture into the store, SIGTERM exits 0.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -423,6 +428,64 @@ TEST_F(ServeE2e, EveryRunTransitionIsLoggedWithTheExportsNameAndId) {
   EXPECT_NE(failed_line.find("FileWriteError: "), std::string::npos) << failed_line;
   EXPECT_NE(failed_line.find("; retry scheduled in 1 s"), std::string::npos) << failed_line;
   EXPECT_EQ(log.find(broken_who + " completed"), std::string::npos) << log;
+}
+
+// 12 checks against an unreachable endpoint took 17-20 s each and made a list call take 18 s.
+TEST_F(ServeE2e, ChecksOfAnUnreachableEndpointEndInTimeAndNeverBlockTheApi) {
+  // A port that accepts connections (the kernel's backlog) and never answers.
+  const int blackhole = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(blackhole, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(blackhole, 128), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(blackhole, reinterpret_cast<sockaddr*>(&addr), &len);
+  const json def = {
+      {"name", "unreachable"},
+      {"interval", "hour"},
+      {"destination",
+       {{"type", "S3Compatible"},
+        {"config",
+         {{"bucket_name", "b"},
+          {"endpoint_url", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port))},
+          {"aws_access_key_id", "AKIDEXAMPLE"},
+          {"aws_secret_access_key", kSecret}}}}}};
+  const fs::path file = dir_.path() / "unreachable.json";
+  e2e::WriteFile(file, def.dump());
+  const std::string id = CliJson({"exports", "create", "--file", file.string()})["id"];
+
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token_}};
+  std::vector<int> statuses(12, 0);
+  std::vector<std::thread> checks;
+  const auto started = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    checks.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", server_->port());
+      client.set_read_timeout(30, 0);
+      const auto r = client.Post("/api/batch_exports/" + id + "/check", auth, "", "text/plain");
+      statuses[i] = r ? r->status : -1;
+    });
+  }
+  httplib::Client lister("127.0.0.1", server_->port());
+  std::chrono::steady_clock::duration slowest{};
+  for (int i = 0; i < 40; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = lister.Get("/api/batch_exports", auth);
+    slowest = std::max(slowest, std::chrono::steady_clock::now() - t0);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto& t : checks) t.join();
+  const auto took = std::chrono::steady_clock::now() - started;
+  ::close(blackhole);
+  EXPECT_LT(slowest, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::seconds(9));
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 400), 4)
+      << ::testing::PrintToString(statuses);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 8)
+      << ::testing::PrintToString(statuses);
 }
 
 // A second `serve` on the same port once started as well and took half the connections.

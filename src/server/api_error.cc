@@ -26,6 +26,8 @@ HttpError ToHttpError(const Error& e) {
     out.status = 404;
   } else if (e.type() == "Conflict") {
     out.status = 409;
+  } else if (e.type() == "TooManyRequests") {
+    out.status = 429;
   } else if (e.type() == "PayloadTooLarge") {
     out.status = 413;
   } else if (e.type() == "Unauthorized") {

@@ -135,7 +135,7 @@ ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
       // fine, the export's configuration is not.
       const bool destination_failed =
           (e.kind() == ErrorKind::kNonRetryable || e.kind() == ErrorKind::kRetryable) &&
-          e.type() != "NotFound" && e.type() != "Conflict";
+          e.type() != "NotFound" && e.type() != "Conflict" && e.type() != "TooManyRequests";
       if (!destination_failed) throw;
       return ErrorResponse({422, e.type(), e.message(), std::nullopt});
     }

@@ -119,6 +119,9 @@ void ApiServer::Routes() {
   http.set_keep_alive_max_count(1000);
   http.set_tcp_nodelay(true);  // headers and body go out in separate writes
   http.set_read_timeout(30, 0);
+  // cpp-httplib's default is 8 threads; requests that wait on a destination (a check, up to its
+  // deadline) must leave plenty for the rest.
+  http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   // cpp-httplib's default also sets SO_REUSEPORT, with which a second server on the same port
   // starts and the kernel splits the connections between the two. SO_REUSEADDR alone lets a
   // restarted server bind while old connections linger, and refuses a port in use.

@@ -60,6 +60,7 @@ class ApiServer {
   std::unique_ptr<httplib::Server> http_;
   int listen_socket_ = -1;  // set by the socket options callback when the server binds
   static constexpr int kListenBacklog = 1024;
+  static constexpr size_t kHttpThreads = 32;
   std::thread thread_;
   int port_ = 0;
 };

@@ -1,5 +1,7 @@
 // Workers: retries with backoff, non-retryable failures, auto-pause, secrets, manual retry.
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "service/run_executor.h"
 #include "testing/files_destination.h"
@@ -174,6 +176,68 @@ TEST(RunExecutor, BackoffDoublesFromOneSecondUpToTheCap) {
   EXPECT_EQ(RunExecutor::Backoff(retry, 4), 8 * kSecond);
   EXPECT_EQ(RunExecutor::Backoff(retry, 5), 10 * kSecond);
   EXPECT_EQ(RunExecutor::Backoff(retry, 60), 10 * kSecond);
+}
+
+// A destination whose check never answers until it is cancelled (an unreachable endpoint).
+class SilentDestination : public Destination {
+ public:
+  void Check() override {
+    while (!cancel_ || !cancel_->load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    throw CancelledError();
+  }
+  std::unique_ptr<IntervalWriter> Open(const IntervalTarget&) override { return nullptr; }
+  std::string Location() const override { return "silent://"; }
+  void SetCancel(const std::atomic<bool>* cancel) override { cancel_ = cancel; }
+
+ private:
+  const std::atomic<bool>* cancel_ = nullptr;
+};
+
+// A check against an unreachable endpoint took 17-20 s and held an API thread; a dozen held
+// them all.
+TEST_F(ServiceTest, ChecksHaveADeadlineAndOnlyAFewRunAtOnce) {
+  ServiceOptions o = Options();
+  o.check_deadline = std::chrono::milliseconds(300);
+  o.destination_factory = [](const ExportDefinition&) {
+    return std::make_unique<SilentDestination>();
+  };
+  auto service = Start(o);
+  const std::string id = service->CreateExport(ExportJson("hour", out())).id;
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    service->CheckExport(id);
+    FAIL() << "a silent destination passed its check";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("the check failed: CheckTimeout: the destination did not answer "
+                               "within 0.3 s"),
+              std::string::npos)
+        << e.message();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+
+  // Four at once; a fifth is refused at once instead of waiting for a thread.
+  std::vector<std::thread> checks;
+  std::atomic<int> timed_out{0};
+  for (int i = 0; i < 4; ++i) {
+    checks.emplace_back([&] {
+      try {
+        service->CheckExport(id);
+      } catch (const Error& e) {
+        timed_out += e.message().find("CheckTimeout") != std::string::npos;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto fifth = std::chrono::steady_clock::now();
+  try {
+    service->CheckExport(id);
+    FAIL() << "a fifth concurrent check ran";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.type(), "TooManyRequests") << e.Describe();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - fifth, std::chrono::milliseconds(100));
+  for (auto& t : checks) t.join();
+  EXPECT_EQ(timed_out.load(), 4);
 }
 
 }  // namespace

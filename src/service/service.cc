@@ -10,6 +10,7 @@
 #include "core/secret_fields.h"
 #include "service/backends.h"
 #include "service/backfill_plan.h"
+#include "service/destination_check.h"
 #include "service/ids.h"
 #include "service/run_executor.h"
 #include "service/schedule_planner.h"
@@ -22,6 +23,9 @@ namespace bx {
 namespace {
 
 constexpr size_t kMaxPageSize = 1000;
+
+// Checks beyond this wait for none: they are refused (429), so API threads stay free.
+constexpr size_t kMaxConcurrentChecks = 4;
 
 Error NotFound(const std::string& what) {
   return Error(ErrorKind::kInvalidArgument, "NotFound", what + " not found");
@@ -226,9 +230,9 @@ class Service::Impl {
   void CheckExport(const std::string& id) {
     const ExportDefinition def = StoredDefinition(LoadExport(id));
     try {
-      backends_.destinations(def)->Check();
+      checker_.Run(backends_.destinations(def));
     } catch (const Error& e) {
-      if (e.kind() == ErrorKind::kInvalidArgument) throw;
+      if (e.kind() == ErrorKind::kInvalidArgument || e.type() == "TooManyRequests") throw;
       throw InvalidArgument("destination", "the check failed: " + e.Describe());
     }
   }
@@ -413,6 +417,7 @@ class Service::Impl {
   std::unique_ptr<RunExecutor> executor_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Scheduler> scheduler_;
+  DestinationChecker checker_{options_.check_deadline, kMaxConcurrentChecks};
   std::mutex lifecycle_mu_;
   bool started_ = false, stopped_ = false;
 };

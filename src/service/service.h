@@ -56,6 +56,8 @@ struct ServiceOptions {
   Micros heartbeat = 10 * kMicrosPerSecond;
   Micros scheduler_tick = 1 * kMicrosPerSecond;   // how often the scheduler looks (system clock)
   Micros shutdown_grace = 10 * kMicrosPerSecond;  // Stop() waits this long for running runs
+  // CheckExport's total deadline: an unreachable destination fails the check, not the API.
+  std::chrono::milliseconds check_deadline{5000};
 
   // For tests and embedding: used instead of source_path / the registered destinations.
   std::shared_ptr<Source> source;

@@ -2,6 +2,7 @@
 // fixture): the built binary exports, /usr/bin/aws downloads, the standard tools decompress.
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
@@ -390,7 +392,23 @@ TEST_F(S3E2E, RefusalsFailTheRunWithTheirTypeWithoutRetries) {
   nlohmann::json wrong_secret = Compatible(bucket, "zstd", 1);
   wrong_secret["aws_secret_access_key"] = "WRONG-SECRET-xyz";
   nlohmann::json missing_bucket = Compatible("bx-no-such-bucket", "zstd", 1);
-  nlohmann::json bad_endpoint = Compatible(bucket, "zstd", 1, "http://s3.no-such-host.invalid");
+  // An endpoint that answers, but not as S3.
+  httplib::Server not_s3;
+  not_s3.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<html>not found</html>", "text/html");
+  });
+  const int not_s3_port = not_s3.bind_to_any_port("127.0.0.1");
+  std::thread not_s3_thread([&] { not_s3.listen_after_bind(); });
+  struct StopServer {
+    httplib::Server& server;
+    std::thread& thread;
+    ~StopServer() {
+      server.stop();
+      thread.join();
+    }
+  } stop_not_s3{not_s3, not_s3_thread};
+  nlohmann::json bad_endpoint =
+      Compatible(bucket, "zstd", 1, "http://127.0.0.1:" + std::to_string(not_s3_port));
   const std::vector<Case> cases = {
       {"wrong-secret", wrong_secret, "Failed  SignatureDoesNotMatch: "},
       {"missing-bucket", missing_bucket, "Failed  NoSuchBucket: "},
@@ -414,6 +432,24 @@ TEST_F(S3E2E, RefusalsFailTheRunWithTheirTypeWithoutRetries) {
   auto client = Client(bucket);
   EXPECT_TRUE(client.ListAllKeys("").empty());
   EXPECT_TRUE(client.ListMultipartUploads("").empty());
+}
+
+// A host that does not resolve may be a DNS outage: retried (here twice, to be quick), then the
+// run fails with the host named. It was a non-retryable InvalidS3EndpointError.
+TEST_F(S3E2E, ANameThatDoesNotResolveIsRetriedAndNamed) {
+  const std::string bucket = Bucket();
+  const fs::path config = WriteConfig(
+      "dns", Definition("S3Compatible",
+                        Compatible(bucket, "zstd", 1, "http://s3.no-such-host.invalid:9000")));
+  const auto r =
+      RunShell("BATCH_EXPORT_S3_MAX_ATTEMPTS=2 " + ShellQuote(BX_BINARY) + " export --source " +
+               ShellQuote(store_) + " --config " + ShellQuote(config) + " --start " + kDayStart +
+               " --end 2024-01-15T01:00:00Z");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("Failed  ConnectionError: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("s3.no-such-host.invalid"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("gave up after 2 attempts"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("InvalidS3EndpointError"), std::string::npos) << r.output;
 }
 
 TEST_F(S3E2E, CheckPassesOnAGoodDestination) {

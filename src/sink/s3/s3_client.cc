@@ -134,7 +134,9 @@ HttpResponse S3Client::Call(const S3Request& request) {
       failure = S3ResponseError(response.status, response.body, context);
     } catch (const HttpTransportError& e) {
       if (e.failure() == TransportFailure::kCancelled) throw CancelledError();
-      if (e.failure() != TransportFailure::kConnection) throw InvalidEndpoint(context, e.what());
+      // Only a URL curl cannot use is the config's fault. A name that does not resolve, a refused
+      // connection or a failed TLS handshake may be a DNS or network outage: retried.
+      if (e.failure() == TransportFailure::kBadUrl) throw InvalidEndpoint(context, e.what());
       failure = Error(ErrorKind::kRetryable, "ConnectionError",
                       std::string(e.what()) + " (" + request.operation + ")");
     }

@@ -69,6 +69,8 @@ std::shared_ptr<ObjectStore> MakeS3ObjectStore(const S3DestinationConfig& s3) {
   }
   options.part_size = EnvSize("BATCH_EXPORT_S3_PART_SIZE_MB", 8, 5, 5120) << 20;
   options.parts_in_flight = EnvSize("BATCH_EXPORT_S3_PARTS_IN_FLIGHT", 4, 1, 64);
+  options.client.retry.max_attempts =
+      static_cast<int>(EnvSize("BATCH_EXPORT_S3_MAX_ATTEMPTS", 10, 1, 100));
   options.expected_object_bytes = s3.output.max_file_size_bytes;
   // The probe of `check` goes under the prefix's literal start, where exports write.
   const std::string& prefix = s3.output.keys.prefix_template;
