@@ -20,7 +20,7 @@ namespace {
 
 struct WorkerFlags {
   StateFlags state;
-  std::string data_dir = "./bx";
+  std::string data_dir;  // none: a worker keeps nothing locally unless told to
   std::string source = "./data/events.db";
   size_t workers = 4;
 };
@@ -64,8 +64,9 @@ void AddWorkerCommand(CLI::App& parent, CommandAction& action) {
       "Run workers only (no API, no scheduler) against a shared PostgreSQL state store; start "
       "any number of them beside `serve` nodes. SIGTERM/SIGINT stop it");
   AddStateFlags(*cmd, flags->state);
-  cmd->add_option("--data-dir", flags->data_dir, "Secret key file (unless BATCH_EXPORT_SECRET_KEY)")
-      ->capture_default_str();
+  cmd->add_option("--data-dir", flags->data_dir,
+                  "A directory for this node's local files (a worker of a shared state needs "
+                  "none: its secret key comes from BATCH_EXPORT_SECRET_KEY or --secret-key-file)");
   cmd->add_option("--source", flags->source, kSourceHelp)->capture_default_str();
   cmd->add_option("--workers", flags->workers, "Runs executed at once")->capture_default_str();
   cmd->callback([flags, &action] { action = [flags] { return Work(*flags); }; });

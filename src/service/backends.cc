@@ -24,9 +24,9 @@ Backends OpenBackends(const ServiceOptions& options) {
   if (options.state_store_factory) {
     b.store = options.state_store_factory();
   } else if (!options.state_url.empty()) {
-    b.store = OpenPostgresStateStore(options.state_url, options.data_dir);
+    b.store = OpenPostgresStateStore(options.state_url, options.data_dir, options.secret_key_file);
   } else {
-    b.store = OpenSqliteStateStore(options.data_dir);
+    b.store = OpenSqliteStateStore(options.data_dir, options.secret_key_file);
   }
   if (options.leader_election_factory) {
     b.leader = options.leader_election_factory();

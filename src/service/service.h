@@ -42,6 +42,8 @@ struct AutoPausePolicy {
 
 struct ServiceOptions {
   std::filesystem::path data_dir;  // state.db, secret key file; created when missing
+  // The secret key's file; empty: BATCH_EXPORT_SECRET_KEY, else <data_dir>/secret.key.
+  std::filesystem::path secret_key_file;
   // Empty: SQLite in data_dir. A postgres:// URL: the state store shared by several nodes;
   // the scheduler then runs on the node holding the leader lock only.
   std::string state_url;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -87,7 +88,25 @@ SecretBox::Key SecretBox::ParseKey(std::string_view text) {
   return key;
 }
 
-SecretBox SecretBox::FromEnvironmentOrFile(const std::filesystem::path& data_dir) {
+SecretBox SecretBox::FromEnvironmentOrFile(const std::filesystem::path& data_dir,
+                                           const std::filesystem::path& key_file) {
+  if (!key_file.empty()) {
+    if (!std::filesystem::exists(key_file)) {
+      throw KeyError("--secret-key-file: " + key_file.string() + " does not exist");
+    }
+    if (ReadableByOthers(key_file)) {
+      throw KeyError("--secret-key-file: " + key_file.string() +
+                     " is readable by others: chmod 600 it");
+    }
+    std::ifstream in(key_file);
+    std::string text;
+    std::getline(in, text);
+    try {
+      return SecretBox(ParseKey(Trim(text)));
+    } catch (const Error& e) {
+      throw KeyError("--secret-key-file: " + key_file.string() + ": " + e.message());
+    }
+  }
   if (const char* env = std::getenv("BATCH_EXPORT_SECRET_KEY"); env && *env) {
     try {
       return SecretBox(ParseKey(Trim(env)));
@@ -111,6 +130,9 @@ SecretBox SecretBox::FromEnvironmentOrFile(const std::filesystem::path& data_dir
       throw KeyError(path.string() + ": " + e.message());
     }
   }
+  if (data_dir.empty()) {
+    throw KeyError("no secret key: set BATCH_EXPORT_SECRET_KEY or --secret-key-file");
+  }
   Key key;
   if (RAND_bytes(key.data(), key.size()) != 1) throw KeyError("no random bytes for a key");
   const std::string text = Base64Encode(key.data(), key.size()) + "\n";
@@ -130,6 +152,31 @@ SecretBox SecretBox::FromEnvironmentOrFile(const std::filesystem::path& data_dir
 }
 
 bool SecretBox::IsSealed(std::string_view value) { return value.starts_with(kPrefix); }
+
+std::string SecretBox::KeyCheck() const {
+  static constexpr std::string_view kLabel = "batch-export secret key check v1";
+  unsigned char mac[32];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+            reinterpret_cast<const unsigned char*>(kLabel.data()), kLabel.size(), mac, &length)) {
+    throw KeyError("OpenSSL HMAC failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[mac[i] >> 4];
+    hex += kHex[mac[i] & 0xF];
+  }
+  return hex;
+}
+
+void SecretBox::VerifyKeyCheck(const std::string& stored) const {
+  if (stored == KeyCheck()) return;
+  throw KeyError(
+      "this node's secret key is not the key the state's secrets were sealed with: every node "
+      "sharing a state needs the same key (BATCH_EXPORT_SECRET_KEY or --secret-key-file); this "
+      "node refuses to start rather than fail every run it takes");
+}
 
 std::string SecretBox::Encrypt(std::string_view plaintext) const {
   std::vector<unsigned char> out(kNonceBytes + plaintext.size() + kTagBytes);

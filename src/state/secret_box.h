@@ -20,9 +20,11 @@ class SecretBox {
   using Key = std::array<unsigned char, 32>;
   explicit SecretBox(const Key& key) : key_(key) {}
 
-  // Throws bx::Error (type "SecretKeyError") when the variable is malformed or the file
-  // cannot be read or created.
-  static SecretBox FromEnvironmentOrFile(const std::filesystem::path& data_dir);
+  // The key from `key_file` when given; else BATCH_EXPORT_SECRET_KEY; else <data_dir>/secret.key,
+  // generated when missing (not when `data_dir` is empty). Throws bx::Error (type
+  // "SecretKeyError") when the key is malformed, readable by others, or cannot be read or made.
+  static SecretBox FromEnvironmentOrFile(const std::filesystem::path& data_dir,
+                                         const std::filesystem::path& key_file = {});
   // Accepts 64 hex digits or base64 of 32 bytes.
   static Key ParseKey(std::string_view text);
 
@@ -30,6 +32,12 @@ class SecretBox {
   // Throws bx::Error (type "SecretKeyError") when the value was not encrypted with this key.
   std::string Decrypt(std::string_view sealed) const;
   static bool IsSealed(std::string_view value);
+  // A value that tells keys apart without revealing them (HMAC-SHA256 of a fixed label, hex).
+  // A state store keeps the first node's and refuses a node whose key differs.
+  std::string KeyCheck() const;
+  // Compares `stored` (the state's check value) with this key's; throws SecretKeyError saying
+  // what to do when they differ.
+  void VerifyKeyCheck(const std::string& stored) const;
 
   // Seals / opens every secret field of an export config (see core/secret_fields.h). Values
   // are JSON-serialized before sealing, so non-string secrets round-trip too.

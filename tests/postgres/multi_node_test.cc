@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -153,6 +154,46 @@ class MultiNode : public ::testing::Test {
   std::unique_ptr<PostgresStateStore> store_;
   std::filesystem::path source_, out_;
 };
+
+// Nodes with different keys, or none configured, shared a state: each generated its own key
+// (a worker into ./bx of wherever it started), and secrets sealed by one failed on the others.
+TEST_F(MultiNode, ANodeWithoutTheStatesSecretKeyRefusesToStart) {
+  const std::string binary = ShellQuote(BX_BINARY);
+  const std::string common = " --state " + ShellQuote(url_) + " --source " +
+                             ShellQuote(source_.string()) + " --data-dir " +
+                             ShellQuote((dir_.path() / "n").string());
+  // No key at all: a start-up error, and nothing written into the current directory.
+  auto r = RunShell("cd " + ShellQuote(dir_.path().string()) +
+                    " && env -u BATCH_EXPORT_SECRET_KEY timeout 30 " + binary + " worker" + common);
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("a shared state needs the same secret key on every node"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "bx"));
+  // Another key than the state's (the fixture's store sealed with kSecretKey): refused.
+  r = RunShell("BATCH_EXPORT_SECRET_KEY=" + std::string(64, '2') + " timeout 30 " + binary +
+               " worker" + common);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("SecretKeyError: this node's secret key is not the key the state's "
+                          "secrets were sealed with"),
+            std::string::npos)
+      << r.output;
+  // The right key from a file works the same as the variable.
+  const auto key_file = dir_.path() / "secret.key";
+  e2e::WriteFile(key_file, std::string(kSecretKey) + "\n");
+  std::filesystem::permissions(
+      key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ChildProcess worker(dir_.path(), "keyfile",
+                      {"worker", "--state", url_, "--source", source_.string(), "--secret-key-file",
+                       key_file.string()});
+  bool working = false;
+  for (int i = 0; i < 200 && !working; ++i) {
+    working = worker.Stdout().find("Working (") != std::string::npos;
+    if (!working) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(working) << worker.Stdout() << worker.Stderr();
+  EXPECT_EQ(worker.Terminate(), 0) << worker.Stderr();
+}
 
 TEST_F(MultiNode, ThreeNodesCompleteEveryRunExactlyOnce) {
   ASSERT_NO_FATAL_FAILURE(GenerateEvents());

@@ -110,7 +110,12 @@ BEGIN
 END $$;
 )sql"};
 
-constexpr std::array<Migration, 1> kMigrations = {kV1};
+// Facts about the state as a whole: "secret_key_check" (see SecretBox::KeyCheck).
+constexpr Migration kV2 = {2, R"sql(
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql"};
+
+constexpr std::array<Migration, 2> kMigrations = {kV1, kV2};
 
 constexpr Sql kLock = {"bx_migrate_lock", "SELECT pg_advisory_xact_lock($1)"};
 constexpr Sql kCurrent = {"bx_migrate_current",

@@ -129,4 +129,10 @@ constexpr Sql kCancelBackfill = {
 constexpr Sql kSchemaVersion = {"schema_version",
                                 "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
 
+constexpr Sql kInsertKeyCheck = {
+    "insert_key_check",
+    "INSERT INTO settings(name, value) VALUES ('secret_key_check', $1) ON CONFLICT DO NOTHING"};
+constexpr Sql kGetKeyCheck = {"get_key_check",
+                              "SELECT value FROM settings WHERE name = 'secret_key_check'"};
+
 }  // namespace bx::pg_store

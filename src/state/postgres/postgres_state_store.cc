@@ -29,6 +29,12 @@ PostgresStateStore::PostgresStateStore(const std::string& conninfo, SecretBox se
     : pool_(std::make_unique<pg::Pool>(conninfo, options.reconnect_window)),
       secrets_(std::move(secrets)) {
   pool_->Run(kIdempotent, [](Connection& c) { return pg::Migrate(c, pg::StateMigrations()); });
+  // The first node's key is the state's key; a node with another one is refused at once.
+  const std::string check = pool_->Run(kIdempotent, [&](Connection& c) {
+    c.Exec(kInsertKeyCheck, Params().Add(secrets_.KeyCheck()));
+    return c.Exec(kGetKeyCheck).Text(0, 0);
+  });
+  secrets_.VerifyKeyCheck(check);
 }
 
 PostgresStateStore::~PostgresStateStore() = default;
@@ -354,13 +360,15 @@ bool IsPostgresUrl(const std::string& state) {
 }
 
 std::unique_ptr<PostgresStateStore> OpenPostgresStateStore(const std::string& url,
-                                                           const std::filesystem::path& data_dir) {
+                                                           const std::filesystem::path& data_dir,
+                                                           const std::filesystem::path& key_file) {
   if (!IsPostgresUrl(url)) {
     throw InvalidArgument("--state",
                           "must be a postgres:// URL, got " + pg::RedactConnectionString(url));
   }
-  CreatePrivateDirectory(data_dir, "--data-dir");
-  return std::make_unique<PostgresStateStore>(url, SecretBox::FromEnvironmentOrFile(data_dir));
+  if (!data_dir.empty()) CreatePrivateDirectory(data_dir, "--data-dir");
+  return std::make_unique<PostgresStateStore>(url,
+                                              SecretBox::FromEnvironmentOrFile(data_dir, key_file));
 }
 
 }  // namespace bx

@@ -82,8 +82,9 @@ class PostgresStateStore : public StateStore {
 
 // The store at `url` with the secret key of the environment or `data_dir` (every node must
 // use the same key: BATCH_EXPORT_SECRET_KEY or a copy of the secret.key file).
-std::unique_ptr<PostgresStateStore> OpenPostgresStateStore(const std::string& url,
-                                                           const std::filesystem::path& data_dir);
+std::unique_ptr<PostgresStateStore> OpenPostgresStateStore(
+    const std::string& url, const std::filesystem::path& data_dir,
+    const std::filesystem::path& key_file = {});
 
 // True for a postgres:// or postgresql:// URL.
 bool IsPostgresUrl(const std::string& state);

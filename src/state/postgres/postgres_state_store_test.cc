@@ -52,6 +52,24 @@ TEST(PostgresStateStore, ConcurrentStartersMigrateOnce) {
   EXPECT_EQ(r.Int(0, 0), static_cast<int64_t>(pg::StateMigrations().size()));
 }
 
+// Nodes with different keys shared one state without noticing.
+TEST(PostgresStateStore, AStateRefusesAnotherSecretKey) {
+  const std::string url = pgt::FreshSchemaUrl(pgt::ServerUrl());
+  PostgresStateStore first(url, TestBox());
+  SecretBox::Key other;
+  other.fill(8);
+  try {
+    PostgresStateStore second(url, SecretBox(other));
+    FAIL() << "a second key opened the state";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.type(), "SecretKeyError");
+    EXPECT_NE(e.message().find("not the key the state's secrets were sealed with"),
+              std::string::npos)
+        << e.message();
+  }
+  PostgresStateStore again(url, TestBox());
+}
+
 TEST(PostgresStateStore, SecretsAreEncryptedAtRest) {
   const std::string url = pgt::FreshSchemaUrl(pgt::ServerUrl());
   PostgresStateStore store(url, TestBox());

@@ -79,7 +79,12 @@ CREATE TABLE run_logs (
 CREATE INDEX run_logs_run ON run_logs(run_id, seq);
 )sql"};
 
-constexpr std::array<Migration, 1> kMigrations = {kV1};
+// Facts about the state as a whole: "secret_key_check" (see SecretBox::KeyCheck).
+constexpr Migration kV2 = {2, R"sql(
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql"};
+
+constexpr std::array<Migration, 2> kMigrations = {kV1, kV2};
 
 }  // namespace
 

@@ -24,6 +24,15 @@ SqliteStateStore::SqliteStateStore(const std::filesystem::path& path, SecretBox 
     : db_(std::make_unique<sqlite::Db>(path)), secrets_(std::move(secrets)) {
   db_->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   sqlite::Migrate(*db_, sqlite::StateMigrations());
+  // The first key to open the state is its key; a different one is refused at once.
+  db_->Prepare(
+         "INSERT INTO settings(name, value) VALUES ('secret_key_check', ?1) "
+         "ON CONFLICT(name) DO NOTHING")
+      .Bind(1, secrets_.KeyCheck())
+      .Exec();
+  Statement& q = db_->Prepare("SELECT value FROM settings WHERE name = 'secret_key_check'");
+  q.Step();
+  secrets_.VerifyKeyCheck(q.Text(0));
 }
 
 SqliteStateStore::~SqliteStateStore() = default;
@@ -220,11 +229,12 @@ bool SqliteStateStore::SetSchedulePosition(const std::string& export_id, Micros 
              .Exec() == 1;
 }
 
-std::unique_ptr<SqliteStateStore> OpenSqliteStateStore(const std::filesystem::path& data_dir) {
+std::unique_ptr<SqliteStateStore> OpenSqliteStateStore(const std::filesystem::path& data_dir,
+                                                       const std::filesystem::path& key_file) {
   CreatePrivateDirectory(data_dir, "--data-dir");
   CreatePrivateFile(data_dir / "state.db");
   return std::make_unique<SqliteStateStore>(data_dir / "state.db",
-                                            SecretBox::FromEnvironmentOrFile(data_dir));
+                                            SecretBox::FromEnvironmentOrFile(data_dir, key_file));
 }
 
 }  // namespace bx

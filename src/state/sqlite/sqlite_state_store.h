@@ -81,6 +81,7 @@ class SqliteStateStore : public StateStore {
 };
 
 // The store under <data_dir>/state.db with the secret key of the environment or data dir.
-std::unique_ptr<SqliteStateStore> OpenSqliteStateStore(const std::filesystem::path& data_dir);
+std::unique_ptr<SqliteStateStore> OpenSqliteStateStore(const std::filesystem::path& data_dir,
+                                                       const std::filesystem::path& key_file = {});
 
 }  // namespace bx

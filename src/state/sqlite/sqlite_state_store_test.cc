@@ -61,8 +61,8 @@ TEST(SqliteStateStore, SecretsAreEncryptedAtRest) {
             "SUPERSECRETVALUE123");
   SecretBox::Key other;
   other.fill(8);
-  SqliteStateStore wrong_key(dir.path() / "state.db", SecretBox(other));
-  EXPECT_THROW(wrong_key.GetExport("e1"), Error);
+  // A wrong key reads no secret: the store refuses it at open (AStateRefusesAnotherSecretKey).
+  EXPECT_THROW(SqliteStateStore(dir.path() / "state.db", SecretBox(other)), Error);
 }
 
 TEST(SqliteStateStore, MigrationsApplyOnceAndReopen) {
@@ -93,6 +93,51 @@ TEST(SecretBox, KeyFromEnvironmentHexOrBase64) {
   ::unsetenv("BATCH_EXPORT_SECRET_KEY");
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "secret.key"));
   EXPECT_EQ(SecretBox(SecretBox::ParseKey(hex)).Decrypt(from_env.Encrypt("x")), "x");
+}
+
+SecretBox BoxOf(unsigned char fill) {
+  SecretBox::Key key;
+  key.fill(fill);
+  return SecretBox(key);
+}
+
+// Nodes with different keys shared one state without noticing; secrets sealed by one failed to
+// open on another's workers. The state keeps the first key's check value.
+TEST(SqliteStateStore, AStateRefusesAnotherSecretKey) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "state.db";
+  { SqliteStateStore first(path, BoxOf(1)); }
+  try {
+    SqliteStateStore other(path, BoxOf(2));
+    FAIL() << "a second key opened the state";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.type(), "SecretKeyError");
+    EXPECT_NE(e.message().find("not the key the state's secrets were sealed with"),
+              std::string::npos)
+        << e.message();
+  }
+  SqliteStateStore again(path, BoxOf(1));
+  EXPECT_EQ(BoxOf(1).KeyCheck().size(), 64u);
+  EXPECT_NE(BoxOf(1).KeyCheck(), BoxOf(2).KeyCheck());
+}
+
+TEST(SecretBox, KeyFileFlagAndNoKeyWithoutADataDir) {
+  testing::TempDir dir;
+  ::unsetenv("BATCH_EXPORT_SECRET_KEY");
+  const auto file = dir.path() / "key";
+  {
+    std::ofstream out(file);
+    out << std::string(64, 'b') << "\n";
+  }
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(SecretBox::FromEnvironmentOrFile("", file).KeyCheck(),
+            SecretBox(SecretBox::ParseKey(std::string(64, 'b'))).KeyCheck());
+  std::filesystem::permissions(file, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  EXPECT_THROW(SecretBox::FromEnvironmentOrFile("", file), Error);
+  // No data dir, no variable, no file: no key is made up in the current directory.
+  EXPECT_THROW(SecretBox::FromEnvironmentOrFile(""), Error);
 }
 
 TEST(SecretBox, GeneratedKeyFileIsPrivateAndStable) {
