@@ -31,8 +31,12 @@ SqliteStateStore::SqliteStateStore(const std::filesystem::path& path, SecretBox 
       .Bind(1, secrets_.KeyCheck())
       .Exec();
   Statement& q = db_->Prepare("SELECT value FROM settings WHERE name = 'secret_key_check'");
-  q.Step();
-  secrets_.VerifyKeyCheck(q.Text(0));
+  std::string check;
+  if (q.Step()) check = q.Text(0);
+  // Run to the end: a statement left on a row keeps this connection's read snapshot open, and
+  // every later read of the store would see the state as it was here.
+  q.Exec();
+  secrets_.VerifyKeyCheck(check);
 }
 
 SqliteStateStore::~SqliteStateStore() = default;
@@ -41,7 +45,9 @@ int SqliteStateStore::schema_version() {
   std::lock_guard lock(mu_);
   Statement& q = db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   q.Step();
-  return static_cast<int>(q.Int(0));
+  const int version = static_cast<int>(q.Int(0));
+  q.Exec();  // ends the read (see the constructor)
+  return version;
 }
 
 // --- exports
