@@ -54,4 +54,25 @@ BackfillPlan PlanBackfill(const ExportDefinition& def, const nlohmann::json& bod
   return plan;
 }
 
+void RefuseOverlappingBackfill(StateStore& store, const std::string& export_id, Micros start,
+                               Micros end) {
+  constexpr size_t kPage = 1000;
+  std::optional<int64_t> before;
+  for (;;) {
+    const auto page = store.ListBackfills(export_id, before, kPage);
+    for (const StoredBackfill& b : page) {
+      const BackfillRecord& r = b.backfill;
+      if (r.status == BackfillStatus::kRunning && r.start_at < end && start < r.end_at) {
+        throw Error(ErrorKind::kInvalidArgument, "Conflict",
+                    "backfill " + r.id + " of this export covers " + FormatIso(r.start_at) +
+                        " .. " + FormatIso(r.end_at) +
+                        " and is still running; wait for it or cancel it, or backfill a range "
+                        "that does not overlap it");
+      }
+    }
+    if (page.size() < kPage) return;
+    before = page.back().seq;
+  }
+}
+
 }  // namespace bx

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/export_definition.h"
+#include "state/state_store.h"
 
 namespace bx {
 
@@ -20,5 +21,10 @@ struct BackfillPlan {
 // in the future, start_at must be before end_at, and no interval ends after the export's end_at.
 // Throws InvalidArgument naming the field.
 BackfillPlan PlanBackfill(const ExportDefinition& def, const nlohmann::json& body, Micros now);
+
+// Throws Conflict when a running backfill of the export overlaps [start, end): the intervals
+// they share would be exported twice.
+void RefuseOverlappingBackfill(StateStore& store, const std::string& export_id, Micros start,
+                               Micros end);
 
 }  // namespace bx

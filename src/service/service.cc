@@ -12,6 +12,7 @@
 #include "service/backfill_plan.h"
 #include "service/destination_check.h"
 #include "service/ids.h"
+#include "service/pages.h"
 #include "service/run_executor.h"
 #include "service/schedule_planner.h"
 #include "service/scheduler.h"
@@ -22,8 +23,6 @@
 namespace bx {
 namespace {
 
-constexpr size_t kMaxPageSize = 1000;
-
 // Checks beyond this wait for none: they are refused (429), so API threads stay free.
 constexpr size_t kMaxConcurrentChecks = 4;
 
@@ -33,36 +32,6 @@ Error NotFound(const std::string& what) {
 
 Error Conflict(const std::string& message) {
   return Error(ErrorKind::kInvalidArgument, "Conflict", message);
-}
-
-std::optional<int64_t> ParseCursor(const ListOptions& options) {
-  if (!options.cursor || options.cursor->empty()) return std::nullopt;
-  try {
-    size_t used = 0;
-    const int64_t seq = std::stoll(*options.cursor, &used);
-    if (used == options.cursor->size() && seq > 0) return seq;
-  } catch (const std::exception&) {
-  }
-  throw InvalidArgument("cursor", "is not a cursor this service handed out");
-}
-
-size_t PageSize(const ListOptions& options) {
-  if (options.limit == 0 || options.limit > kMaxPageSize) {
-    throw InvalidArgument("limit", fmt::format("must be from 1 to {}", kMaxPageSize));
-  }
-  return options.limit;
-}
-
-// Fetches one more than asked to know whether a next page exists.
-template <typename Stored, typename Record, typename Convert>
-Page<Record> MakePage(std::vector<Stored> rows, size_t limit, Convert convert) {
-  Page<Record> page;
-  if (rows.size() > limit) {
-    rows.resize(limit);
-    page.next = std::to_string(rows.back().seq);
-  }
-  for (auto& r : rows) page.results.push_back(convert(r));
-  return page;
 }
 
 // The stored config: the request's shape without what the service owns (id, paused).
@@ -289,27 +258,8 @@ class Service::Impl {
   BackfillRecord CreateBackfill(const std::string& export_id, const nlohmann::json& body) {
     const ExportDefinition def = StoredDefinition(LoadExport(export_id));
     const BackfillPlan plan = PlanBackfill(def, body, Now());
-    RefuseOverlappingBackfill(export_id, plan.start, plan.end);
+    RefuseOverlappingBackfill(*store_, export_id, plan.start, plan.end);
     return InsertBackfill(export_id, plan.start, plan.end, plan.intervals);
-  }
-
-  // Two running backfills over the same intervals would export each of them twice.
-  void RefuseOverlappingBackfill(const std::string& export_id, Micros start, Micros end) {
-    std::optional<int64_t> before;
-    for (;;) {
-      const auto page = store_->ListBackfills(export_id, before, kMaxPageSize);
-      for (const StoredBackfill& b : page) {
-        const BackfillRecord& r = b.backfill;
-        if (r.status == BackfillStatus::kRunning && r.start_at < end && start < r.end_at) {
-          throw Conflict("backfill " + r.id + " of this export covers " + FormatIso(r.start_at) +
-                         " .. " + FormatIso(r.end_at) +
-                         " and is still running; wait for it or cancel it, or backfill a range "
-                         "that does not overlap it");
-        }
-      }
-      if (page.size() < kMaxPageSize) return;
-      before = page.back().seq;
-    }
   }
 
   Page<BackfillRecord> ListBackfills(const std::string& export_id, const ListOptions& options) {
