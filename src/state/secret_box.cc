@@ -88,24 +88,34 @@ SecretBox::Key SecretBox::ParseKey(std::string_view text) {
   return key;
 }
 
+namespace {
+
+// The key in `path`, which only its owner may read; `name` is how errors call the file.
+SecretBox::Key ReadKeyFile(const std::filesystem::path& path, const std::string& name) {
+  if (ReadableByOthers(path)) {
+    throw KeyError(name +
+                   " is readable by others: chmod 600 it (anyone who reads it can decrypt the "
+                   "secrets in the state)");
+  }
+  std::ifstream in(path);
+  std::string text;
+  std::getline(in, text);
+  try {
+    return SecretBox::ParseKey(Trim(text));
+  } catch (const Error& e) {
+    throw KeyError(name + ": " + e.message());
+  }
+}
+
+}  // namespace
+
 SecretBox SecretBox::FromEnvironmentOrFile(const std::filesystem::path& data_dir,
                                            const std::filesystem::path& key_file) {
   if (!key_file.empty()) {
     if (!std::filesystem::exists(key_file)) {
       throw KeyError("--secret-key-file: " + key_file.string() + " does not exist");
     }
-    if (ReadableByOthers(key_file)) {
-      throw KeyError("--secret-key-file: " + key_file.string() +
-                     " is readable by others: chmod 600 it");
-    }
-    std::ifstream in(key_file);
-    std::string text;
-    std::getline(in, text);
-    try {
-      return SecretBox(ParseKey(Trim(text)));
-    } catch (const Error& e) {
-      throw KeyError("--secret-key-file: " + key_file.string() + ": " + e.message());
-    }
+    return SecretBox(ReadKeyFile(key_file, "--secret-key-file: " + key_file.string()));
   }
   if (const char* env = std::getenv("BATCH_EXPORT_SECRET_KEY"); env && *env) {
     try {
@@ -115,21 +125,7 @@ SecretBox SecretBox::FromEnvironmentOrFile(const std::filesystem::path& data_dir
     }
   }
   const std::filesystem::path path = data_dir / "secret.key";
-  if (std::filesystem::exists(path)) {
-    if (ReadableByOthers(path)) {
-      throw KeyError(path.string() +
-                     " is readable by others: chmod 600 it (anyone who reads it "
-                     "can decrypt the secrets in the state)");
-    }
-    std::ifstream in(path);
-    std::string text;
-    std::getline(in, text);
-    try {
-      return SecretBox(ParseKey(Trim(text)));
-    } catch (const Error& e) {
-      throw KeyError(path.string() + ": " + e.message());
-    }
-  }
+  if (std::filesystem::exists(path)) return SecretBox(ReadKeyFile(path, path.string()));
   if (data_dir.empty()) {
     throw KeyError("no secret key: set BATCH_EXPORT_SECRET_KEY or --secret-key-file");
   }
