@@ -184,9 +184,11 @@ class Service::Impl {
     const Micros now = Now();
     const Micros resume = FirstNotDue(def, now);
     if (backfill && e.next_interval_start < resume) {
-      const Micros end = def.end_at ? std::min(resume, *def.end_at) : resume;
-      auto intervals = def.schedule().IntervalsWithin(e.next_interval_start, end);
-      if (!intervals.empty()) InsertBackfill(id, e.next_interval_start, end, intervals);
+      BackfillPlan plan;
+      plan.start = e.next_interval_start;
+      plan.end = plan.plan_end = def.end_at ? std::min(resume, *def.end_at) : resume;
+      plan.total_runs = def.schedule().CountIntervalsWithin(plan.start, plan.plan_end);
+      if (plan.total_runs > 0) InsertBackfill(id, def.schedule(), plan);
     }
     const Micros position = std::max(e.next_interval_start, resume);
     store_->SetSchedulePosition(id, position, DueAt(def, position));
@@ -259,7 +261,7 @@ class Service::Impl {
     const ExportDefinition def = StoredDefinition(LoadExport(export_id));
     const BackfillPlan plan = PlanBackfill(def, body, Now());
     RefuseOverlappingBackfill(*store_, export_id, plan.start, plan.end);
-    return InsertBackfill(export_id, plan.start, plan.end, plan.intervals);
+    return InsertBackfill(export_id, def.schedule(), plan);
   }
 
   Page<BackfillRecord> ListBackfills(const std::string& export_id, const ListOptions& options) {
@@ -343,20 +345,24 @@ class Service::Impl {
     }
   }
 
-  BackfillRecord InsertBackfill(const std::string& export_id, Micros start, Micros end,
-                                const std::vector<Interval>& intervals) {
+  // Stores the backfill with its first window of runs; the scheduler creates the others.
+  BackfillRecord InsertBackfill(const std::string& export_id, const Schedule& schedule,
+                                const BackfillPlan& plan) {
     BackfillRecord b;
     b.id = NewUuid();
     b.export_id = export_id;
-    b.start_at = start;
-    b.end_at = end;
+    b.start_at = plan.start;
+    b.end_at = plan.end;
     b.status = BackfillStatus::kRunning;
+    b.total_runs = plan.total_runs;
     b.created_at = Now();
+    const BackfillWindow window =
+        NextBackfillWindow(schedule, plan.start, plan.plan_end, kBackfillWindow);
     std::vector<NewRun> runs;
-    runs.reserve(intervals.size());
-    for (const Interval& i : intervals) runs.push_back({NewUuid(), i});
-    StoredBackfill stored = store_->InsertBackfill(b, runs);
-    spdlog::info("backfill {} of export {}: {} runs", b.id, export_id, runs.size());
+    runs.reserve(window.intervals.size());
+    for (const Interval& i : window.intervals) runs.push_back({NewUuid(), i});
+    StoredBackfill stored = store_->InsertBackfill(b, runs, window.next_cursor);
+    spdlog::info("backfill {} of export {}: {} runs", b.id, export_id, b.total_runs);
     workers_->Wake();
     return stored.backfill;
   }
