@@ -121,10 +121,7 @@ class Service::Impl {
   ExportRecord GetExport(const std::string& id) { return ToRecord(LoadExport(id)); }
 
   Page<ExportRecord> ListExports(const ListOptions& options) {
-    const size_t limit = PageSize(options);
-    return MakePage<StoredExport, ExportRecord>(
-        store_->ListExports(ParseCursor(options), limit + 1), limit,
-        [this](const StoredExport& e) { return ToRecord(e); });
+    return ListExportsPage(*store_, options, [this](const StoredExport& e) { return ToRecord(e); });
   }
 
   ExportRecord UpdateExport(const std::string& id, const nlohmann::json& patch) {
@@ -213,9 +210,9 @@ class Service::Impl {
   Page<RunRecord> ListRuns(const std::string& export_id, std::optional<RunStatus> status,
                            const ListOptions& options) {
     LoadExport(export_id);
-    const size_t limit = PageSize(options);
-    return MakePage<StoredRun, RunRecord>(
-        store_->ListRuns(export_id, status, ParseCursor(options), limit + 1), limit,
+    return KeysetPage<StoredRun, RunRecord>(
+        options, true,
+        [&](auto before, size_t n) { return store_->ListRuns(export_id, status, before, n); },
         [](const StoredRun& r) { return r.run; });
   }
 
@@ -244,15 +241,19 @@ class Service::Impl {
   Page<LogLine> RunLogs(const std::string& export_id, const std::string& run_id,
                         const ListOptions& options) {
     GetRun(export_id, run_id);
-    const size_t limit = PageSize(options);
-    auto rows = store_->ListLogs(run_id, ParseCursor(options), limit + 1);
-    Page<LogLine> page;
-    if (rows.size() > limit) {
-      rows.resize(limit);
-      page.next = std::to_string(rows.back().first);
-    }
-    for (auto& [seq, line] : rows) page.results.push_back(std::move(line));
-    return page;
+    using Row = std::pair<int64_t, LogLine>;
+    return KeysetPage<Row, LogLine>(
+        options, false, [&](auto after, size_t n) { return store_->ListLogs(run_id, after, n); },
+        [](const Row& row) { return row.second; });
+  }
+
+  Page<ExportLogLine> ExportLogs(const std::string& export_id, const ListOptions& options) {
+    LoadExport(export_id);
+    using Row = std::pair<int64_t, ExportLogLine>;
+    return KeysetPage<Row, ExportLogLine>(
+        options, true,
+        [&](auto before, size_t n) { return store_->ListExportLogs(export_id, before, n); },
+        [](const Row& row) { return row.second; });
   }
 
   // --- backfills
@@ -266,9 +267,9 @@ class Service::Impl {
 
   Page<BackfillRecord> ListBackfills(const std::string& export_id, const ListOptions& options) {
     LoadExport(export_id);
-    const size_t limit = PageSize(options);
-    return MakePage<StoredBackfill, BackfillRecord>(
-        store_->ListBackfills(export_id, ParseCursor(options), limit + 1), limit,
+    return KeysetPage<StoredBackfill, BackfillRecord>(
+        options, true,
+        [&](auto before, size_t n) { return store_->ListBackfills(export_id, before, n); },
         [](const StoredBackfill& b) { return b.backfill; });
   }
 
@@ -411,6 +412,9 @@ RunRecord Service::RetryRun(const std::string& export_id, const std::string& run
 Page<LogLine> Service::RunLogs(const std::string& export_id, const std::string& run_id,
                                const ListOptions& options) {
   return impl_->RunLogs(export_id, run_id, options);
+}
+Page<ExportLogLine> Service::ExportLogs(const std::string& export_id, const ListOptions& options) {
+  return impl_->ExportLogs(export_id, options);
 }
 BackfillRecord Service::CreateBackfill(const std::string& export_id, const nlohmann::json& body) {
   return impl_->CreateBackfill(export_id, body);

@@ -145,6 +145,9 @@ class StateStore {
   virtual std::vector<std::pair<int64_t, LogLine>> ListLogs(const std::string& run_id,
                                                             std::optional<int64_t> after_seq,
                                                             size_t limit) = 0;
+  // The log lines of all of an export's runs, newest first; `before_seq` continues a page.
+  virtual std::vector<std::pair<int64_t, ExportLogLine>> ListExportLogs(
+      const std::string& export_id, std::optional<int64_t> before_seq, size_t limit) = 0;
 
   // --- backfills
   // `b.total_runs` is the whole plan's; `runs` its first window, `plan_cursor` where the next

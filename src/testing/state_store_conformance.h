@@ -463,6 +463,32 @@ TEST_P(StateStoreConformance, LogLinesInOrderInPages) {
   EXPECT_EQ(page2[1].second.level, "info");
 }
 
+TEST_P(StateStoreConformance, ExportLogsAreTheLinesOfItsRunsNewestFirstInPages) {
+  AddExport("e1");
+  AddExport("e2");
+  Schedule("e1", 2);
+  Schedule("e2", 1);
+  // Interleaved across the runs of e1, with a line of e2 and one of an unknown run between.
+  store_->AppendLog("e1-r0", LogLine{kT0, "info", "e1 run 0 started"});
+  store_->AppendLog("e2-r0", LogLine{kT0 + 1, "info", "e2 run 0 started"});
+  store_->AppendLog("e1-r1", LogLine{kT0 + 2, "info", "e1 run 1 started"});
+  store_->AppendLog("nope", LogLine{kT0 + 3, "info", "no such run"});
+  store_->AppendLog("e1-r0", LogLine{kT0 + 4, "error", "e1 run 0 failed"});
+  auto page1 = store_->ListExportLogs("e1", std::nullopt, 2);
+  ASSERT_EQ(page1.size(), 2u);
+  EXPECT_EQ(page1[0].second.line.message, "e1 run 0 failed");
+  EXPECT_EQ(page1[0].second.run_id, "e1-r0");
+  EXPECT_EQ(page1[0].second.line.level, "error");
+  EXPECT_EQ(page1[0].second.line.at, kT0 + 4);
+  EXPECT_EQ(page1[1].second.run_id, "e1-r1");
+  auto page2 = store_->ListExportLogs("e1", page1.back().first, 2);
+  ASSERT_EQ(page2.size(), 1u);
+  EXPECT_EQ(page2[0].second.line.message, "e1 run 0 started");
+  EXPECT_TRUE(store_->ListExportLogs("e1", page2.back().first, 2).empty());
+  EXPECT_EQ(store_->ListExportLogs("e2", std::nullopt, 10).size(), 1u);
+  EXPECT_TRUE(store_->ListExportLogs("nope", std::nullopt, 10).empty());
+}
+
 TEST_P(StateStoreConformance, CountsAndRecentStatuses) {
   AddExport("e1");
   Schedule("e1", 4);

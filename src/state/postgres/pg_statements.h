@@ -105,6 +105,10 @@ constexpr Sql kAppendLog = {
 constexpr Sql kListLogs = {"list_logs",
                            "SELECT seq, at, level, message FROM run_logs WHERE run_id = $1 AND "
                            "seq > $2 ORDER BY seq LIMIT $3"};
+constexpr Sql kListExportLogs = {
+    "list_export_logs",
+    "SELECT l.seq, l.run_id, l.at, l.level, l.message FROM run_logs l JOIN runs r ON r.id = "
+    "l.run_id WHERE r.export_id = $1 AND l.seq < $2 ORDER BY l.seq DESC LIMIT $3"};
 constexpr Sql kInsertBackfill = {
     "insert_backfill",
     "INSERT INTO backfills(id, export_id, start_at, end_at, status, total_runs, created_at, "

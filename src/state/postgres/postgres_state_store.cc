@@ -302,6 +302,22 @@ std::vector<std::pair<int64_t, LogLine>> PostgresStateStore::ListLogs(
   });
 }
 
+std::vector<std::pair<int64_t, ExportLogLine>> PostgresStateStore::ListExportLogs(
+    const std::string& export_id, std::optional<int64_t> before_seq, size_t limit) {
+  return pool_->Run(kIdempotent, [&](Connection& c) {
+    Result q = c.Exec(kListExportLogs, Params()
+                                           .Add(export_id)
+                                           .Add(before_seq.value_or(kNoCursor))
+                                           .Add(static_cast<int64_t>(limit)));
+    std::vector<std::pair<int64_t, ExportLogLine>> out;
+    for (int i = 0; i < q.rows(); ++i) {
+      out.push_back({q.Int(i, 0), ExportLogLine{q.Text(i, 1),
+                                                LogLine{q.Int(i, 2), q.Text(i, 3), q.Text(i, 4)}}});
+    }
+    return out;
+  });
+}
+
 // --- backfills
 
 StoredBackfill PostgresStateStore::InsertBackfill(const BackfillRecord& b,

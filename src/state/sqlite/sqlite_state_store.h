@@ -58,6 +58,9 @@ class SqliteStateStore : public StateStore {
   std::vector<std::pair<int64_t, LogLine>> ListLogs(const std::string& run_id,
                                                     std::optional<int64_t> after_seq,
                                                     size_t limit) override;
+  std::vector<std::pair<int64_t, ExportLogLine>> ListExportLogs(const std::string& export_id,
+                                                                std::optional<int64_t> before_seq,
+                                                                size_t limit) override;
 
   StoredBackfill InsertBackfill(const BackfillRecord& b, const std::vector<NewRun>& runs,
                                 std::optional<Micros> plan_cursor) override;

@@ -245,6 +245,21 @@ std::vector<std::pair<int64_t, LogLine>> SqliteStateStore::ListLogs(
   return out;
 }
 
+std::vector<std::pair<int64_t, ExportLogLine>> SqliteStateStore::ListExportLogs(
+    const std::string& export_id, std::optional<int64_t> before_seq, size_t limit) {
+  std::lock_guard lock(mu_);
+  Statement& q = db_->Prepare(
+      "SELECT l.seq, l.run_id, l.at, l.level, l.message FROM run_logs l "
+      "JOIN runs r ON r.id = l.run_id WHERE r.export_id = ?1 AND l.seq < ?2 "
+      "ORDER BY l.seq DESC LIMIT ?3");
+  q.Bind(1, export_id).Bind(2, before_seq.value_or(INT64_MAX)).Bind(3, static_cast<int64_t>(limit));
+  std::vector<std::pair<int64_t, ExportLogLine>> out;
+  while (q.Step()) {
+    out.push_back({q.Int(0), ExportLogLine{q.Text(1), LogLine{q.Int(2), q.Text(3), q.Text(4)}}});
+  }
+  return out;
+}
+
 // --- backfills
 
 StoredBackfill SqliteStateStore::InsertBackfill(const BackfillRecord& b,
