@@ -3,10 +3,12 @@
 #include <httplib.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "server/api_token.h"
 #include "server/pagination.h"
 
@@ -44,8 +46,64 @@ Error ApiErrorFrom(int status, const std::string& body) {
     if (parsed.contains("type") && parsed["type"].is_string()) type = parsed["type"];
     if (parsed.contains("detail") && parsed["detail"].is_string()) detail = parsed["detail"];
   }
-  const bool input_error = status == 400 || status == 422;
+  // 422: the request was right but the export's destination refused (a failed check), which
+  // `check` also reports as a failure, not as bad input.
+  const bool input_error = status == 400;
   return Error(input_error ? ErrorKind::kInvalidArgument : ErrorKind::kNonRetryable, type, detail);
+}
+
+// httplib's own names are its enum's ("Connection"): say what happened.
+std::string DescribeFailure(httplib::Error error) {
+  switch (error) {
+    case httplib::Error::Connection:
+      return "could not connect (refused, or no route to the host)";
+    case httplib::Error::ConnectionTimeout:
+      return "no connection within 5 s";
+    case httplib::Error::Read:
+      return "the connection broke or timed out while reading the answer";
+    case httplib::Error::Write:
+      return "the connection broke while sending the request";
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification:
+    case httplib::Error::SSLLoadingCerts:
+      return "the TLS handshake failed (" + httplib::to_string(error) + ")";
+    default:
+      return "the request failed (" + httplib::to_string(error) + ")";
+  }
+}
+
+// http[s]://host[:port][/path]: httplib would take "notaurl" as a host name and fail to connect.
+void CheckUrl(const std::string& url, const std::string& field) {
+  auto refuse = [&](const std::string& why) {
+    throw InvalidArgument(field, JsonQuote(url) + " " + why +
+                                     "; expected http://HOST[:PORT] or https://HOST[:PORT], "
+                                     "e.g. http://127.0.0.1:8000");
+  };
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) refuse("is not a URL");
+  const std::string scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") refuse("has scheme '" + scheme + "'");
+  const std::string authority =
+      url.substr(scheme_end + 3, url.find('/', scheme_end + 3) - (scheme_end + 3));
+  const size_t colon = authority.rfind(':');
+  const bool ipv6 = authority.starts_with("[");
+  const std::string host = colon == std::string::npos || (ipv6 && authority.back() == ']')
+                               ? authority
+                               : authority.substr(0, colon);
+  if (host.empty()) refuse("has no host");
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+      refuse("holds a space or control character");
+  }
+  if (host.size() < authority.size()) {
+    const std::string port = authority.substr(host.size() + 1);
+    const bool digits =
+        !port.empty() && port.size() <= 5 &&
+        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(port) == 0 || std::stoi(port) > 65535) {
+      refuse("has port '" + port + "' (1 to 65535)");
+    }
+  }
 }
 
 }  // namespace
@@ -64,6 +122,7 @@ void AddClientFlags(CLI::App& cmd, ClientFlags& flags) {
 
 ApiClient::ApiClient(const ClientFlags& flags) : url_(FlagOrEnv(flags.url, "BATCH_EXPORT_URL")) {
   if (url_.empty()) url_ = kDefaultUrl;
+  CheckUrl(url_, flags.url.empty() ? "BATCH_EXPORT_URL" : "--url");
   // httplib wants scheme://host[:port]; keep a path prefix ourselves.
   const size_t scheme_end = url_.find("://");
   const size_t path_start = url_.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
@@ -90,7 +149,8 @@ json ApiClient::Handle(const std::string& method, const std::string& path, void*
   if (!r) {
     throw Error(ErrorKind::kRetryable, "ConnectionError",
                 "cannot reach " + url_ + " (" + method + " " + path +
-                    "): " + httplib::to_string(r.error()));
+                    "): " + DescribeFailure(r.error()) +
+                    "; is 'batch-export serve' running there? (--url, $BATCH_EXPORT_URL)");
   }
   if (r->status < 200 || r->status >= 300) throw ApiErrorFrom(r->status, r->body);
   if (r->body.empty()) return json();

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "cli/api_client.h"
 #include "cli/cli.h"
 #include "cli/table.h"
@@ -29,6 +30,8 @@ struct BackfillsFlags {
   double poll_seconds = 0.5;
 };
 
+constexpr uint64_t kFailedRunsShown = 3;
+
 std::string Progress(const json& b) {
   return fmt::format("{}/{}", b.value("finished_runs", 0), b.value("total_runs", 0));
 }
@@ -41,6 +44,36 @@ void PrintBackfills(const json& backfills) {
                     Cell(b.value("created_at", json()))});
   }
   PrintTable({"ID", "STATUS", "START", "END", "RUNS DONE", "CREATED"}, rows);
+}
+
+// What the backfill's runs did: rows and bytes when it completed; otherwise each failed run's
+// error and the command that shows its log.
+void PrintOutcome(ApiClient& api, const std::string& export_id, const std::string& backfill_id,
+                  const std::string& status) {
+  const bool completed = status == "Completed";
+  const json runs = api.GetAll(
+      ExportPath(export_id, completed ? "/runs?status=Completed" : "/runs?status=Failed"));
+  uint64_t rows = 0, bytes = 0, completed_runs = 0, failed = 0;
+  for (const json& r : runs) {
+    if (r.value("backfill_id", json()) != json(backfill_id)) continue;
+    if (completed) {
+      ++completed_runs;
+      rows += r.value("records_completed", uint64_t{0});
+      bytes += r.value("bytes_exported", uint64_t{0});
+    } else if (++failed <= kFailedRunsShown) {
+      fmt::print("  run {} ({} .. {}) failed: {}\n", r.value("id", ""),
+                 r.value("data_interval_start", ""), r.value("data_interval_end", ""),
+                 Shorten(r.value("latest_error", ""), 300));
+      fmt::print("    log: batch-export runs logs {} --export {}\n", r.value("id", ""), export_id);
+    }
+  }
+  if (completed) {
+    fmt::print("Exported {} rows ({}) in {} runs\n", FormatCount(rows), FormatBytes(bytes),
+               FormatCount(completed_runs));
+  } else if (failed > kFailedRunsShown) {
+    fmt::print("  ... and {} more failed runs: batch-export runs list {} --status Failed\n",
+               failed - kFailedRunsShown, export_id);
+  }
 }
 
 // Polls until the backfill leaves Running, redrawing a progress bar; the exit status says how
@@ -71,6 +104,7 @@ int Wait(ApiClient& api, const BackfillsFlags& flags, json backfill) {
   const std::string status = backfill.value("status", "");
   fmt::print("Backfill {} {}: {} runs done\n", backfill.value("id", ""), status,
              Progress(backfill));
+  PrintOutcome(api, flags.export_id, backfill.value("id", ""), status);
   return status == "Completed" ? 0 : kExitFailed;
 }
 

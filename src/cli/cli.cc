@@ -4,10 +4,39 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "base/error.h"
 #include "base/log.h"
+#include "base/strings.h"
+#include "cli/suggest.h"
 
 namespace bx {
+namespace {
+
+// CLI11 answers a mistyped command ("batch-export exprot") with "A subcommand is required":
+// say which word is unknown, where, and the closest command. False when that is not the error.
+bool ReportUnknownCommand(CLI::App& app) {
+  CLI::App* at = &app;
+  while (!at->get_subcommands().empty()) at = at->get_subcommands().front();
+  if (at->get_subcommands({}).empty()) return false;  // `at` takes no commands
+  const std::vector<std::string> extra = at->remaining();
+  if (extra.empty() || extra.front().starts_with("-")) return false;
+  std::vector<std::string> names;
+  for (const CLI::App* c : at->get_subcommands({})) names.push_back(c->get_name());
+  const std::string path = at == &app ? "batch-export" : "batch-export " + at->get_name();
+  std::string message =
+      fmt::format("error: {} is not a command of '{}'", JsonQuote(extra.front()), path);
+  if (auto closest = ClosestName(extra.front(), names)) {
+    message += fmt::format("; did you mean '{}'?", *closest);
+  }
+  std::fprintf(stderr, "%s\nCommands: %s. Run '%s --help' for more.\n", message.c_str(),
+               fmt::format("{}", fmt::join(names, ", ")).c_str(), path.c_str());
+  return true;
+}
+
+}  // namespace
 
 int RunCli(int argc, char** argv) {
   CLI::App app{
@@ -41,7 +70,7 @@ int RunCli(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    if (!ReportUnknownCommand(app)) app.exit(e);
     return kExitBadInput;
   }
 

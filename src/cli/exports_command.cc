@@ -152,7 +152,15 @@ void AddExportsCommand(CLI::App& parent, CommandAction& action) {
   check->callback([flags, &action] {
     action = [flags] {
       ApiClient api(flags->client);
-      const json r = api.Post(ExportPath(flags->id, "/check"));
+      json r;
+      try {
+        r = api.Post(ExportPath(flags->id, "/check"));
+      } catch (const Error& e) {
+        // The destination refused: reported and exited as `batch-export check` does.
+        if (e.kind() != ErrorKind::kNonRetryable || e.type() == "NotFound") throw;
+        fmt::print("FAILED  destination of export {}: {}\n", flags->id, e.Describe());
+        return kExitFailed;
+      }
       if (flags->client.json) return Output(flags->client, r, PrintExport);
       fmt::print("OK  destination of export {} is reachable and writable\n", flags->id);
       return 0;

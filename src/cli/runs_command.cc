@@ -39,6 +39,9 @@ std::string ResolveExport(ApiClient& api, const RunsFlags& flags) {
   throw Error(ErrorKind::kNonRetryable, "NotFound", "no export has a run '" + flags.run_id + "'");
 }
 
+// Errors can be kilobytes (an S3 error body): the table keeps one short line per run.
+constexpr size_t kErrorCellChars = 80;
+
 std::string Count(const json& v) {
   return v.is_number_unsigned() ? FormatCount(v.get<uint64_t>()) : Cell(v);
 }
@@ -46,15 +49,17 @@ std::string Count(const json& v) {
 void PrintRuns(const json& runs) {
   std::vector<std::vector<std::string>> rows;
   for (const json& r : runs) {
-    rows.push_back(
-        {Cell(r.value("id", json())), Cell(r.value("status", json())),
-         Cell(r.value("data_interval_start", json())), Cell(r.value("data_interval_end", json())),
-         Count(r.value("records_completed", json())),
-         r.value("bytes_exported", json()).is_number_unsigned()
-             ? FormatBytes(r["bytes_exported"].get<uint64_t>())
-             : "-",
-         Cell(r.value("attempts", json())),
-         r.value("latest_error", json()).is_string() ? r["latest_error"].get<std::string>() : ""});
+    rows.push_back({Cell(r.value("id", json())), Cell(r.value("status", json())),
+                    Cell(r.value("data_interval_start", json())),
+                    Cell(r.value("data_interval_end", json())),
+                    Count(r.value("records_completed", json())),
+                    r.value("bytes_exported", json()).is_number_unsigned()
+                        ? FormatBytes(r["bytes_exported"].get<uint64_t>())
+                        : "-",
+                    Cell(r.value("attempts", json())),
+                    r.value("latest_error", json()).is_string()
+                        ? Shorten(r["latest_error"].get<std::string>(), kErrorCellChars)
+                        : ""});
   }
   PrintTable({"ID", "STATUS", "START", "END", "ROWS", "BYTES", "ATTEMPTS", "ERROR"}, rows);
 }

@@ -39,6 +39,31 @@ std::string ProgressBar(uint64_t done, uint64_t total, size_t width) {
                      std::string(width - filled, '-'), done, total, fraction * 100);
 }
 
+std::string Shorten(const std::string& text, size_t max) {
+  std::string line;
+  size_t chars = 0, last_space = std::string::npos;
+  bool cut = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool continuation = (c & 0xC0) == 0x80;
+    if (!continuation && chars == max) {
+      cut = true;
+      break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      if (!line.empty() && line.back() != ' ') line.push_back(' ');
+    } else {
+      line.push_back(static_cast<char>(c));
+    }
+    if (!continuation) ++chars;
+    if ((c == ' ' || c < 0x20) && !line.empty()) last_space = line.size() - 1;
+  }
+  if (!cut) return line;
+  if (last_space != std::string::npos && last_space > line.size() / 2) line.resize(last_space);
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line + "...";
+}
+
 std::string Cell(const nlohmann::json& value) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>();

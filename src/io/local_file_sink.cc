@@ -15,10 +15,12 @@ namespace {
 constexpr size_t kBufferSize = 1 << 20;
 
 Error IoError(const std::string& what, const std::filesystem::path& path, int err) {
-  // A full disk or a permission problem will not fix itself by retrying at once, but a later
-  // attempt may succeed once the operator acts: treat as retryable like other destination faults.
-  const ErrorKind kind = (err == EACCES || err == EPERM || err == EROFS) ? ErrorKind::kNonRetryable
-                                                                         : ErrorKind::kRetryable;
+  // A full disk will not fix itself by retrying at once, but a later attempt may succeed once
+  // the operator acts: retryable like other destination faults. Permissions and a path that
+  // cannot be a directory (a file in its way, too long, a symlink loop) are the config's fault.
+  const bool config_fault = err == EACCES || err == EPERM || err == EROFS || err == ENOTDIR ||
+                            err == EISDIR || err == ENAMETOOLONG || err == ELOOP;
+  const ErrorKind kind = config_fault ? ErrorKind::kNonRetryable : ErrorKind::kRetryable;
   return Error(kind, "FileWriteError", what + " '" + path.string() + "': " + std::strerror(err));
 }
 

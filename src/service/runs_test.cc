@@ -208,8 +208,9 @@ TEST_F(ServiceTest, ChecksHaveADeadlineAndOnlyAFewRunAtOnce) {
     service->CheckExport(id);
     FAIL() << "a silent destination passed its check";
   } catch (const Error& e) {
-    EXPECT_NE(e.message().find("the check failed: CheckTimeout: the destination did not answer "
-                               "within 0.3 s"),
+    EXPECT_EQ(e.type(), "CheckTimeout");
+    EXPECT_EQ(e.kind(), ErrorKind::kNonRetryable);
+    EXPECT_NE(e.message().find("the check failed: the destination did not answer within 0.3 s"),
               std::string::npos)
         << e.message();
   }
@@ -223,7 +224,7 @@ TEST_F(ServiceTest, ChecksHaveADeadlineAndOnlyAFewRunAtOnce) {
       try {
         service->CheckExport(id);
       } catch (const Error& e) {
-        timed_out += e.message().find("CheckTimeout") != std::string::npos;
+        timed_out += e.type() == "CheckTimeout";
       }
     });
   }

@@ -201,7 +201,8 @@ class Service::Impl {
       checker_.Run(backends_.destinations(def));
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInvalidArgument || e.type() == "TooManyRequests") throw;
-      throw InvalidArgument("destination", "the check failed: " + e.Describe());
+      // The destination refused or did not answer: not a retryable condition of this call.
+      throw Error(ErrorKind::kNonRetryable, e.type(), "the check failed: " + e.message());
     }
   }
 
