@@ -139,12 +139,23 @@ Micros Schedule::Next(Micros b) const {
   return Floor(b + NominalLength() + 3 * kHour);
 }
 
-std::vector<Interval> Schedule::IntervalsWithin(Micros start, Micros end) const {
+std::vector<Interval> Schedule::IntervalsWithin(Micros start, Micros end, size_t limit) const {
   std::vector<Interval> out;
   Micros b = Floor(start);
   if (b < start) b = Next(b);
-  for (Micros n = Next(b); n <= end; b = n, n = Next(b)) out.push_back({b, n});
+  for (Micros n = Next(b); n <= end && out.size() < limit; b = n, n = Next(b)) {
+    out.push_back({b, n});
+  }
   return out;
+}
+
+uint64_t Schedule::CountIntervalsWithin(Micros start, Micros end) const {
+  Micros b = Floor(start);
+  if (b < start) b = Next(b);
+  if (!is_civil()) return b < end ? static_cast<uint64_t>((end - b) / NominalLength()) : 0;
+  uint64_t count = 0;
+  for (Micros n = Next(b); n <= end; b = n, n = Next(b)) ++count;
+  return count;
 }
 
 }  // namespace bx

@@ -4,6 +4,7 @@
 // change is 23 h long) shifted by `offset_seconds` (hour of day; day and hour of week, weeks
 // starting Sunday 00:00 local).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,8 +38,12 @@ class Schedule {
   Micros Floor(Micros t) const;
   // The boundary after boundary `b`.
   Micros Next(Micros b) const;
-  // Every whole interval inside [start, end): a leading or trailing partial interval is dropped.
-  std::vector<Interval> IntervalsWithin(Micros start, Micros end) const;
+  // Every whole interval inside [start, end), oldest first, at most `limit` of them: a leading or
+  // trailing partial interval is dropped.
+  std::vector<Interval> IntervalsWithin(Micros start, Micros end, size_t limit = SIZE_MAX) const;
+  // How many intervals IntervalsWithin(start, end) holds, without listing them: arithmetic for
+  // the UTC grids, a walk over the local days or weeks otherwise (about 20,000 since 1970).
+  uint64_t CountIntervalsWithin(Micros start, Micros end) const;
   // The nominal length (23 and 25 hour days still count as a day).
   Micros NominalLength() const;
 

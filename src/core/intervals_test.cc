@@ -85,6 +85,25 @@ TEST(Intervals, WeekStartsSundayPlusOffset) {
   EXPECT_EQ(weeks[1].end - weeks[1].start, (7 * 24 - 1) * 3600 * kMicrosPerSecond);  // 31 March
 }
 
+TEST(Intervals, CountsWithoutListingAndListsAWindow) {
+  const Micros start = T("2014-01-01T00:02:00Z"), end = T("2024-01-01T00:00:00Z");
+  for (const auto kind : {IntervalKind::kEvery5Minutes, IntervalKind::kHour}) {
+    Schedule utc(kind);
+    EXPECT_EQ(utc.CountIntervalsWithin(start, end), utc.IntervalsWithin(start, end).size());
+  }
+  // Local days across DST changes, with an offset.
+  Schedule berlin(IntervalKind::kDay, "Europe/Berlin", 3 * 3600);
+  EXPECT_EQ(berlin.CountIntervalsWithin(start, end), berlin.IntervalsWithin(start, end).size());
+  EXPECT_EQ(Schedule(IntervalKind::kEvery5Minutes).CountIntervalsWithin(T("2014-01-01"), end),
+            1051776u);  // the ten years of 5-minute intervals a backfill may ask for
+  EXPECT_EQ(berlin.CountIntervalsWithin(end, start), 0u);
+
+  const auto window = berlin.IntervalsWithin(start, end, 3);
+  ASSERT_EQ(window.size(), 3u);
+  const auto all = berlin.IntervalsWithin(start, end);
+  EXPECT_EQ(window, std::vector<Interval>(all.begin(), all.begin() + 3));
+}
+
 TEST(Intervals, RejectsBadZonesAndOffsets) {
   EXPECT_THROW(Schedule(IntervalKind::kDay, "Mars/Olympus"), Error);
   EXPECT_THROW(Schedule(IntervalKind::kDay, "UTC", 86400), Error);

@@ -64,16 +64,28 @@ struct LogLine {
   std::string message;
 };
 
-// A page of a list, newest first; `next` is an opaque cursor for the following page.
+// A log line of one of an export's runs (the export's logs).
+struct ExportLogLine {
+  std::string run_id;
+  LogLine line;
+};
+
+// A page of a list, newest first; `next` is an opaque cursor for the following page, `previous`
+// one for the page before ("" for the first page; nullopt on the first page or when the list
+// does not say), `count` the length of the whole list where the list counts it.
 template <typename T>
 struct Page {
   std::vector<T> results;
   std::optional<std::string> next;
+  std::optional<std::string> previous;
+  std::optional<uint64_t> count;
 };
 
 struct ListOptions {
   std::optional<std::string> cursor;
   size_t limit = 100;
+  size_t offset = 0;               // items skipped after the cursor (the exports list only)
+  std::optional<int64_t> team_id;  // only this team's exports (the exports list only)
 };
 
 }  // namespace bx

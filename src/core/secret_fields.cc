@@ -9,10 +9,17 @@ namespace {
 
 std::mutex secret_names_mu;
 std::set<std::string, std::less<>>& SecretNames() {
-  static std::set<std::string, std::less<>> names = {
-      "aws_session_token", "aws_secret_access_key",  "secret_access_key", "password",
-      "private_key",       "private_key_passphrase", "credentials_json",  "service_account_key",
-      "api_key",           "session_token"};
+  static std::set<std::string, std::less<>> names = {"aws_access_key_id",
+                                                     "aws_session_token",
+                                                     "aws_secret_access_key",
+                                                     "secret_access_key",
+                                                     "password",
+                                                     "private_key",
+                                                     "private_key_passphrase",
+                                                     "credentials_json",
+                                                     "service_account_key",
+                                                     "api_key",
+                                                     "session_token"};
   return names;
 }
 

@@ -1,5 +1,6 @@
 #include "server/api_router.h"
 
+#include <charconv>
 #include <string_view>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "core/json_parse.h"
 #include "server/api_error.h"
 #include "server/pagination.h"
+#include "server/reference_fields.h"
 
 namespace bx {
 namespace {
@@ -65,6 +67,23 @@ std::optional<RunStatus> StatusFilter(const ApiRequest& request) {
   return status;
 }
 
+// The team of /api/projects/{team_id}/... and /api/environments/{team_id}/...
+int64_t TeamId(const std::string& segment) {
+  int64_t team = 0;
+  const auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), team);
+  if (ec != std::errc() || end != segment.data() + segment.size() || team < 0) {
+    throw NotFoundError("'" + segment + "' is not a team id: use the project's number, as in " +
+                        "/api/projects/1/batch_exports/");
+  }
+  return team;
+}
+
+// An export's JSON, with the warnings about the fields that were accepted and ignored.
+json WithWarnings(json record, const std::vector<std::string>& warnings) {
+  if (!warnings.empty()) record["warnings"] = warnings;
+  return record;
+}
+
 // A path the API knows, with the methods it allows.
 [[noreturn]] void NotAllowed(const std::string& method, const std::string& allow) {
   throw MethodNotAllowedError(method + " is not allowed here; use " + allow);
@@ -93,8 +112,16 @@ ApiResponse ApiRouter::Handle(const ApiRequest& request) {
 }
 
 ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
-  const std::vector<std::string> seg = PathSegments(request.path);
+  std::vector<std::string> seg = PathSegments(request.path);
   const std::string& method = request.method;
+  // The reference product's paths: /api/projects/{team_id}/batch_exports/... and
+  // /api/environments/{team_id}/batch_exports/..., ours scoped to the team.
+  std::optional<int64_t> team;
+  if (seg.size() >= 4 && seg[0] == "api" && (seg[1] == "projects" || seg[1] == "environments") &&
+      seg[3] == "batch_exports") {
+    team = TeamId(seg[2]);
+    seg.erase(seg.begin() + 1, seg.begin() + 3);
+  }
   if (seg.size() < 2 || seg[0] != "api" || seg[1] != "batch_exports") {
     throw NotFoundError("no API endpoint at " + request.path);
   }
@@ -102,17 +129,35 @@ ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
 
   if (n == 2) {  // /api/batch_exports
     if (method == "GET") {
-      return Json(200, PageJson(request, service_.ListExports(ParseListOptions(request))));
+      ListOptions options = ParseListOptions(request);
+      options.offset = ParseOffset(request);
+      options.team_id = team;
+      return Json(200, PageJson(request, service_.ListExports(options)));
     }
-    if (method == "POST")
-      return Json(201, ToJson(service_.CreateExport(BodyObject(request, false))));
+    if (method == "POST") {
+      json body = BodyObject(request, false);
+      const auto warnings = AcceptReferenceFields(body, {team, false, nullptr});
+      return Json(201, WithWarnings(ToJson(service_.CreateExport(body)), warnings));
+    }
     NotAllowed(method, "GET, POST");
   }
   const std::string& id = seg[2];
+  // Another team's export is not there for this team.
+  std::optional<ExportRecord> scoped;
+  if (team) {
+    scoped = service_.GetExport(id);
+    if (scoped->definition.team_id != team) throw NotFoundError("export " + id + " not found");
+  }
   if (n == 3) {  // /api/batch_exports/{id}
-    if (method == "GET") return Json(200, ToJson(service_.GetExport(id)));
+    if (method == "GET") return Json(200, ToJson(scoped ? *scoped : service_.GetExport(id)));
     if (method == "PATCH") {
-      return Json(200, ToJson(service_.UpdateExport(id, BodyObject(request, false))));
+      json body = BodyObject(request, false);
+      const auto current_interval = [&] {
+        return std::string(
+            IntervalKindName((scoped ? *scoped : service_.GetExport(id)).definition.interval));
+      };
+      const auto warnings = AcceptReferenceFields(body, {team, true, current_interval});
+      return Json(200, WithWarnings(ToJson(service_.UpdateExport(id, body)), warnings));
     }
     if (method == "DELETE") {
       service_.DeleteExport(id);
@@ -121,6 +166,10 @@ ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
     NotAllowed(method, "GET, PATCH, DELETE");
   }
   const std::string& sub = seg[3];
+  if (n == 4 && sub == "logs") {  // the log lines of all the export's runs, newest first
+    if (method != "GET") NotAllowed(method, "GET");
+    return Json(200, PageJson(request, service_.ExportLogs(id, ParseListOptions(request))));
+  }
   if (n == 4 && (sub == "pause" || sub == "unpause" || sub == "check")) {
     if (method != "POST") NotAllowed(method, "POST");
     if (sub == "pause") return Json(200, ToJson(service_.PauseExport(id)));

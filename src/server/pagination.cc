@@ -40,15 +40,27 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
-std::string NextPageUrl(const ApiRequest& request, const std::string& cursor) {
+std::string PageUrl(const ApiRequest& request, const std::string& cursor) {
   std::string url = request.base_url + request.path;
   char separator = '?';
   for (const auto& [key, value] : request.query) {
-    if (key == "cursor") continue;
+    if (key == "cursor" || key == "offset") continue;
     url += separator + UrlEncode(key) + "=" + UrlEncode(value);
     separator = '&';
   }
-  return url + separator + "cursor=" + UrlEncode(cursor);
+  return cursor.empty() ? url : url + separator + "cursor=" + UrlEncode(cursor);
+}
+
+size_t ParseOffset(const ApiRequest& request) {
+  const auto it = request.query.find("offset");
+  if (it == request.query.end() || it->second.empty()) return 0;
+  size_t offset = 0;
+  const std::string& text = it->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), offset);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw InvalidArgument("offset", "'" + text + "' is not a number of items to skip");
+  }
+  return offset;
 }
 
 }  // namespace bx

@@ -40,18 +40,34 @@ BackfillPlan PlanBackfill(const ExportDefinition& def, const nlohmann::json& bod
   BackfillPlan plan;
   plan.start = ParseBound(def, start_text, "start_at");
   plan.end = ParseBound(def, end_text, "end_at");
+  if (plan.start < kEarliestBackfillStart) {
+    throw InvalidArgument("start_at", "'" + start_text +
+                                          "' is before 1970-01-01, the earliest a backfill can "
+                                          "start");
+  }
   if (plan.start > now) throw InvalidArgument("start_at", "is in the future");
   if (plan.end > now) throw InvalidArgument("end_at", "is in the future");
   if (plan.start >= plan.end) throw InvalidArgument("end_at", "must be after start_at");
 
   // The export never exports past its end_at, backfills included.
-  const Micros end = def.end_at ? std::min(plan.end, *def.end_at) : plan.end;
-  if (plan.start < end) plan.intervals = def.schedule().IntervalsWithin(plan.start, end);
-  if (plan.intervals.empty()) {
+  plan.plan_end = def.end_at ? std::min(plan.end, *def.end_at) : plan.end;
+  plan.total_runs = def.schedule().CountIntervalsWithin(plan.start, plan.plan_end);
+  if (plan.total_runs == 0) {
     throw InvalidArgument("end_at", "the range holds no whole '" +
                                         std::string(IntervalKindName(def.interval)) + "' interval");
   }
   return plan;
+}
+
+BackfillWindow NextBackfillWindow(const Schedule& schedule, Micros cursor, Micros plan_end,
+                                  size_t limit) {
+  BackfillWindow window;
+  window.intervals = schedule.IntervalsWithin(cursor, plan_end, limit);
+  if (!window.intervals.empty()) {
+    const Micros next = window.intervals.back().end;
+    if (!schedule.IntervalsWithin(next, plan_end, 1).empty()) window.next_cursor = next;
+  }
+  return window;
 }
 
 void RefuseOverlappingBackfill(StateStore& store, const std::string& export_id, Micros start,

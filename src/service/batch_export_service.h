@@ -39,6 +39,7 @@ class BatchExportService {
   // body: the API shape {"name", "model", "interval", "destination": {"type", "config"}, ...}.
   virtual ExportRecord CreateExport(const nlohmann::json& body) = 0;
   virtual ExportRecord GetExport(const std::string& id) = 0;
+  // Newest first; options.team_id: that team's only; with the count of the (filtered) list.
   virtual Page<ExportRecord> ListExports(const ListOptions& options) = 0;
   // JSON merge patch over the stored definition; a secret field left out keeps its value.
   virtual ExportRecord UpdateExport(const std::string& id, const nlohmann::json& patch) = 0;
@@ -56,6 +57,9 @@ class BatchExportService {
   virtual RunRecord RetryRun(const std::string& export_id, const std::string& run_id) = 0;
   virtual Page<LogLine> RunLogs(const std::string& export_id, const std::string& run_id,
                                 const ListOptions& options) = 0;
+  // The log lines of all the export's runs, newest first.
+  virtual Page<ExportLogLine> ExportLogs(const std::string& export_id,
+                                         const ListOptions& options) = 0;
 
   // body: {"start_at", "end_at"} (ISO 8601; date-only for day and week exports).
   virtual BackfillRecord CreateBackfill(const std::string& export_id,
@@ -76,5 +80,6 @@ nlohmann::json ToJson(const ExportRecord& r);
 nlohmann::json ToJson(const RunRecord& r);
 nlohmann::json ToJson(const BackfillRecord& r);
 nlohmann::json ToJson(const LogLine& l);
+nlohmann::json ToJson(const ExportLogLine& l);
 
 }  // namespace bx

@@ -67,4 +67,11 @@ nlohmann::json ToJson(const LogLine& l) {
   return {{"timestamp", FormatIso(l.at)}, {"level", l.level}, {"message", l.message}};
 }
 
+nlohmann::json ToJson(const ExportLogLine& l) {
+  nlohmann::json out = ToJson(l.line);
+  out["run_id"] = l.run_id;
+  out["instance_id"] = l.run_id;  // the reference product's name for it
+  return out;
+}
+
 }  // namespace bx

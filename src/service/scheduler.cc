@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "service/backfill_feeder.h"
 #include "service/ids.h"
 #include "service/schedule_planner.h"
 #include "service/stored_definition.h"
@@ -71,6 +72,7 @@ void Scheduler::Round() {
     }
     if (due.size() < kSchedulerBatch || progressed == 0) break;
   }
+  created += FeedBackfills(store_, clock_->Now());
   if (created > 0) runs_created_();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The scheduler: on the node that leads, creates each due interval's run exactly once (the
-// store's compare-and-set on the schedule position makes a second leader harmless) and wakes the
-// workers when it created some. Looks again every tick or at the next due time.
+// store's compare-and-set on the schedule position makes a second leader harmless) and the next
+// window of runs of running backfills, and wakes the workers when it created some. Looks again
+// every tick or at the next due time.
 
 #include <functional>
 #include <memory>

@@ -121,10 +121,7 @@ class Service::Impl {
   ExportRecord GetExport(const std::string& id) { return ToRecord(LoadExport(id)); }
 
   Page<ExportRecord> ListExports(const ListOptions& options) {
-    const size_t limit = PageSize(options);
-    return MakePage<StoredExport, ExportRecord>(
-        store_->ListExports(ParseCursor(options), limit + 1), limit,
-        [this](const StoredExport& e) { return ToRecord(e); });
+    return ListExportsPage(*store_, options, [this](const StoredExport& e) { return ToRecord(e); });
   }
 
   ExportRecord UpdateExport(const std::string& id, const nlohmann::json& patch) {
@@ -184,9 +181,11 @@ class Service::Impl {
     const Micros now = Now();
     const Micros resume = FirstNotDue(def, now);
     if (backfill && e.next_interval_start < resume) {
-      const Micros end = def.end_at ? std::min(resume, *def.end_at) : resume;
-      auto intervals = def.schedule().IntervalsWithin(e.next_interval_start, end);
-      if (!intervals.empty()) InsertBackfill(id, e.next_interval_start, end, intervals);
+      BackfillPlan plan;
+      plan.start = e.next_interval_start;
+      plan.end = plan.plan_end = def.end_at ? std::min(resume, *def.end_at) : resume;
+      plan.total_runs = def.schedule().CountIntervalsWithin(plan.start, plan.plan_end);
+      if (plan.total_runs > 0) InsertBackfill(id, def.schedule(), plan);
     }
     const Micros position = std::max(e.next_interval_start, resume);
     store_->SetSchedulePosition(id, position, DueAt(def, position));
@@ -211,9 +210,9 @@ class Service::Impl {
   Page<RunRecord> ListRuns(const std::string& export_id, std::optional<RunStatus> status,
                            const ListOptions& options) {
     LoadExport(export_id);
-    const size_t limit = PageSize(options);
-    return MakePage<StoredRun, RunRecord>(
-        store_->ListRuns(export_id, status, ParseCursor(options), limit + 1), limit,
+    return KeysetPage<StoredRun, RunRecord>(
+        options, true,
+        [&](auto before, size_t n) { return store_->ListRuns(export_id, status, before, n); },
         [](const StoredRun& r) { return r.run; });
   }
 
@@ -242,15 +241,19 @@ class Service::Impl {
   Page<LogLine> RunLogs(const std::string& export_id, const std::string& run_id,
                         const ListOptions& options) {
     GetRun(export_id, run_id);
-    const size_t limit = PageSize(options);
-    auto rows = store_->ListLogs(run_id, ParseCursor(options), limit + 1);
-    Page<LogLine> page;
-    if (rows.size() > limit) {
-      rows.resize(limit);
-      page.next = std::to_string(rows.back().first);
-    }
-    for (auto& [seq, line] : rows) page.results.push_back(std::move(line));
-    return page;
+    using Row = std::pair<int64_t, LogLine>;
+    return KeysetPage<Row, LogLine>(
+        options, false, [&](auto after, size_t n) { return store_->ListLogs(run_id, after, n); },
+        [](const Row& row) { return row.second; });
+  }
+
+  Page<ExportLogLine> ExportLogs(const std::string& export_id, const ListOptions& options) {
+    LoadExport(export_id);
+    using Row = std::pair<int64_t, ExportLogLine>;
+    return KeysetPage<Row, ExportLogLine>(
+        options, true,
+        [&](auto before, size_t n) { return store_->ListExportLogs(export_id, before, n); },
+        [](const Row& row) { return row.second; });
   }
 
   // --- backfills
@@ -259,14 +262,14 @@ class Service::Impl {
     const ExportDefinition def = StoredDefinition(LoadExport(export_id));
     const BackfillPlan plan = PlanBackfill(def, body, Now());
     RefuseOverlappingBackfill(*store_, export_id, plan.start, plan.end);
-    return InsertBackfill(export_id, plan.start, plan.end, plan.intervals);
+    return InsertBackfill(export_id, def.schedule(), plan);
   }
 
   Page<BackfillRecord> ListBackfills(const std::string& export_id, const ListOptions& options) {
     LoadExport(export_id);
-    const size_t limit = PageSize(options);
-    return MakePage<StoredBackfill, BackfillRecord>(
-        store_->ListBackfills(export_id, ParseCursor(options), limit + 1), limit,
+    return KeysetPage<StoredBackfill, BackfillRecord>(
+        options, true,
+        [&](auto before, size_t n) { return store_->ListBackfills(export_id, before, n); },
         [](const StoredBackfill& b) { return b.backfill; });
   }
 
@@ -343,20 +346,24 @@ class Service::Impl {
     }
   }
 
-  BackfillRecord InsertBackfill(const std::string& export_id, Micros start, Micros end,
-                                const std::vector<Interval>& intervals) {
+  // Stores the backfill with its first window of runs; the scheduler creates the others.
+  BackfillRecord InsertBackfill(const std::string& export_id, const Schedule& schedule,
+                                const BackfillPlan& plan) {
     BackfillRecord b;
     b.id = NewUuid();
     b.export_id = export_id;
-    b.start_at = start;
-    b.end_at = end;
+    b.start_at = plan.start;
+    b.end_at = plan.end;
     b.status = BackfillStatus::kRunning;
+    b.total_runs = plan.total_runs;
     b.created_at = Now();
+    const BackfillWindow window =
+        NextBackfillWindow(schedule, plan.start, plan.plan_end, kBackfillWindow);
     std::vector<NewRun> runs;
-    runs.reserve(intervals.size());
-    for (const Interval& i : intervals) runs.push_back({NewUuid(), i});
-    StoredBackfill stored = store_->InsertBackfill(b, runs);
-    spdlog::info("backfill {} of export {}: {} runs", b.id, export_id, runs.size());
+    runs.reserve(window.intervals.size());
+    for (const Interval& i : window.intervals) runs.push_back({NewUuid(), i});
+    StoredBackfill stored = store_->InsertBackfill(b, runs, window.next_cursor);
+    spdlog::info("backfill {} of export {}: {} runs", b.id, export_id, b.total_runs);
     workers_->Wake();
     return stored.backfill;
   }
@@ -405,6 +412,9 @@ RunRecord Service::RetryRun(const std::string& export_id, const std::string& run
 Page<LogLine> Service::RunLogs(const std::string& export_id, const std::string& run_id,
                                const ListOptions& options) {
   return impl_->RunLogs(export_id, run_id, options);
+}
+Page<ExportLogLine> Service::ExportLogs(const std::string& export_id, const ListOptions& options) {
+  return impl_->ExportLogs(export_id, options);
 }
 BackfillRecord Service::CreateBackfill(const std::string& export_id, const nlohmann::json& body) {
   return impl_->CreateBackfill(export_id, body);

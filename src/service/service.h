@@ -101,6 +101,7 @@ class Service : public BatchExportService {
   RunRecord RetryRun(const std::string& export_id, const std::string& run_id) override;
   Page<LogLine> RunLogs(const std::string& export_id, const std::string& run_id,
                         const ListOptions& options) override;
+  Page<ExportLogLine> ExportLogs(const std::string& export_id, const ListOptions& options) override;
   BackfillRecord CreateBackfill(const std::string& export_id, const nlohmann::json& body) override;
   Page<BackfillRecord> ListBackfills(const std::string& export_id,
                                      const ListOptions& options) override;

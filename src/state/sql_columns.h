@@ -13,4 +13,4 @@
 #define BX_BACKFILL_COLUMNS                                                                 \
   "b.seq, b.id, b.export_id, b.start_at, b.end_at, b.status, b.total_runs, b.created_at, "  \
   "b.finished_at, (SELECT COUNT(*) FROM runs r WHERE r.backfill_id = b.id AND r.status IN " \
-  "('Completed', 'Failed', 'Cancelled'))"
+  "('Completed', 'Failed', 'Cancelled')), b.plan_cursor, b.created_runs"

@@ -47,9 +47,14 @@ struct StoredRun {
   std::optional<Micros> lease_expires_at;
 };
 
+// A backfill's runs are created a window at a time (the service's BackfillFeeder), so any range
+// is accepted at once: `plan_cursor` is the start of the first interval no run was created for
+// yet, nullopt once every run exists.
 struct StoredBackfill {
   int64_t seq = 0;
   BackfillRecord backfill;
+  std::optional<Micros> plan_cursor;
+  uint64_t created_runs = 0;
 };
 
 struct NewRun {
@@ -140,10 +145,23 @@ class StateStore {
   virtual std::vector<std::pair<int64_t, LogLine>> ListLogs(const std::string& run_id,
                                                             std::optional<int64_t> after_seq,
                                                             size_t limit) = 0;
+  // The log lines of all of an export's runs, newest first; `before_seq` continues a page.
+  virtual std::vector<std::pair<int64_t, ExportLogLine>> ListExportLogs(
+      const std::string& export_id, std::optional<int64_t> before_seq, size_t limit) = 0;
 
   // --- backfills
-  virtual StoredBackfill InsertBackfill(const BackfillRecord& b,
-                                        const std::vector<NewRun>& runs) = 0;
+  // `b.total_runs` is the whole plan's; `runs` its first window, `plan_cursor` where the next
+  // window starts (nullopt: `runs` is the whole plan).
+  virtual StoredBackfill InsertBackfill(const BackfillRecord& b, const std::vector<NewRun>& runs,
+                                        std::optional<Micros> plan_cursor) = 0;
+  // Running backfills whose plan has runs left to create, oldest first.
+  virtual std::vector<StoredBackfill> BackfillsToPlan(size_t limit) = 0;
+  // Creates the next window's runs and moves the cursor from `expected_cursor` to `next_cursor`,
+  // all at once. nullopt when the backfill is no longer Running or its cursor moved (nothing
+  // changed). A backfill whose plan is complete settles as soon as its last run has finished.
+  virtual std::optional<size_t> AdvanceBackfill(const std::string& id, Micros expected_cursor,
+                                                const std::vector<NewRun>& runs,
+                                                std::optional<Micros> next_cursor, Micros now) = 0;
   // finished_runs and status are current (a backfill completes when its last run finishes).
   virtual std::optional<StoredBackfill> GetBackfill(const std::string& id) = 0;
   virtual std::vector<StoredBackfill> ListBackfills(const std::string& export_id,

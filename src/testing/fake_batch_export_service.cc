@@ -23,6 +23,7 @@ Page<T> PageOf(std::vector<T> items, const ListOptions& options) {
     }
     offset = std::stoul(c);
   }
+  offset += options.offset;
   Page<T> page;
   for (size_t i = offset; i < items.size() && page.results.size() < options.limit; ++i) {
     page.results.push_back(items[i]);
@@ -30,6 +31,8 @@ Page<T> PageOf(std::vector<T> items, const ListOptions& options) {
   if (offset + page.results.size() < items.size()) {
     page.next = std::to_string(offset + page.results.size());
   }
+  if (offset > 0)
+    page.previous = offset > options.limit ? std::to_string(offset - options.limit) : "";
   return page;
 }
 
@@ -63,7 +66,13 @@ ExportRecord FakeBatchExportService::GetExport(const std::string& id) {
 Page<ExportRecord> FakeBatchExportService::ListExports(const ListOptions& options) {
   std::lock_guard lock(mu_);
   calls_.push_back("ListExports");
-  return PageOf(exports_, options);
+  std::vector<ExportRecord> matching;
+  for (const ExportRecord& r : exports_) {
+    if (!options.team_id || r.definition.team_id == options.team_id) matching.push_back(r);
+  }
+  Page<ExportRecord> page = PageOf(matching, options);
+  page.count = matching.size();
+  return page;
 }
 
 ExportRecord FakeBatchExportService::UpdateExport(const std::string& id,
@@ -156,6 +165,20 @@ Page<LogLine> FakeBatchExportService::RunLogs(const std::string& export_id,
   return PageOf(it == logs_.end() ? std::vector<LogLine>{} : it->second, options);
 }
 
+Page<ExportLogLine> FakeBatchExportService::ExportLogs(const std::string& export_id,
+                                                       const ListOptions& options) {
+  std::lock_guard lock(mu_);
+  calls_.push_back("ExportLogs");
+  FindExport(export_id);
+  std::vector<ExportLogLine> lines;  // oldest first, as PageOf wants them
+  for (const auto& [run_id, line] : log_order_) {
+    for (const RunRecord& r : runs_) {
+      if (r.id == run_id && r.export_id == export_id) lines.push_back({run_id, line});
+    }
+  }
+  return PageOf(lines, options);
+}
+
 BackfillRecord FakeBatchExportService::CreateBackfill(const std::string& export_id,
                                                       const nlohmann::json& body) {
   std::lock_guard lock(mu_);
@@ -232,7 +255,8 @@ RunRecord& FakeBatchExportService::AddRun(RunRecord run) {
 
 void FakeBatchExportService::AddLog(const std::string& run_id, LogLine line) {
   std::lock_guard lock(mu_);
-  logs_[run_id].push_back(std::move(line));
+  logs_[run_id].push_back(line);
+  log_order_.emplace_back(run_id, std::move(line));
 }
 
 void FakeBatchExportService::FailCheckWith(std::optional<Error> error) {

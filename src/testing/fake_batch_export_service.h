@@ -29,6 +29,7 @@ class FakeBatchExportService : public BatchExportService {
   RunRecord RetryRun(const std::string& export_id, const std::string& run_id) override;
   Page<LogLine> RunLogs(const std::string& export_id, const std::string& run_id,
                         const ListOptions& options) override;
+  Page<ExportLogLine> ExportLogs(const std::string& export_id, const ListOptions& options) override;
   BackfillRecord CreateBackfill(const std::string& export_id, const nlohmann::json& body) override;
   Page<BackfillRecord> ListBackfills(const std::string& export_id,
                                      const ListOptions& options) override;
@@ -54,6 +55,7 @@ class FakeBatchExportService : public BatchExportService {
   std::vector<RunRecord> runs_;
   std::vector<BackfillRecord> backfills_;
   std::map<std::string, std::vector<LogLine>> logs_;
+  std::vector<std::pair<std::string, LogLine>> log_order_;  // (run id, line) as added
   std::optional<Error> check_error_;
   MetricsSnapshot metrics_;
   std::vector<std::string> calls_;

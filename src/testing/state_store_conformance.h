@@ -300,7 +300,8 @@ TEST_P(StateStoreConformance, BackfillProgressesAndCompletes) {
   b.start_at = kT0;
   b.end_at = kT0 + 3 * kHour;
   b.created_at = kT0;
-  auto stored = store_->InsertBackfill(b, HourRuns("b", 0, 3));
+  b.total_runs = 3;
+  auto stored = store_->InsertBackfill(b, HourRuns("b", 0, 3), std::nullopt);
   EXPECT_EQ(stored.backfill.total_runs, 3u);
   EXPECT_EQ(stored.backfill.finished_runs, 0u);
   for (int i = 0; i < 3; ++i) {
@@ -324,7 +325,8 @@ TEST_P(StateStoreConformance, BackfillConcurrencyIsBoundedPerExport) {
   b.id = "b1";
   b.export_id = "e1";
   b.created_at = kT0;
-  store_->InsertBackfill(b, HourRuns("b", 0, 4));
+  b.total_runs = 4;
+  store_->InsertBackfill(b, HourRuns("b", 0, 4), std::nullopt);
   EXPECT_TRUE(Claim(kT0, "w", 2));
   EXPECT_TRUE(Claim(kT0, "w", 2));
   EXPECT_FALSE(Claim(kT0, "w", 2));
@@ -337,7 +339,8 @@ TEST_P(StateStoreConformance, TwoRunsOfOneIntervalNeverRunAtOnce) {
   b.id = "b1";
   b.export_id = "e1";
   b.created_at = kT0;
-  store_->InsertBackfill(b, HourRuns("b", 0, 1));  // the same interval as e1-r0
+  b.total_runs = 1;
+  store_->InsertBackfill(b, HourRuns("b", 0, 1), std::nullopt);  // the same interval as e1-r0
   auto first = Claim(kT0);
   ASSERT_TRUE(first);
   EXPECT_FALSE(Claim(kT0));
@@ -353,7 +356,8 @@ TEST_P(StateStoreConformance, CancelBackfillStopsQueuedAndRunningRuns) {
   b.id = "b1";
   b.export_id = "e1";
   b.created_at = kT0;
-  store_->InsertBackfill(b, HourRuns("b", 0, 5));
+  b.total_runs = 5;
+  store_->InsertBackfill(b, HourRuns("b", 0, 5), std::nullopt);
   auto r = Claim(kT0);
   auto running = store_->CancelBackfill("b1", kT0 + kSecond);
   ASSERT_TRUE(running);
@@ -366,6 +370,82 @@ TEST_P(StateStoreConformance, CancelBackfillStopsQueuedAndRunningRuns) {
   EXPECT_EQ(store_->ListRuns("e1", RunStatus::kCancelled, std::nullopt, 10).size(), 5u);
   EXPECT_FALSE(Claim(kT0 + kHour));
   EXPECT_FALSE(store_->CancelBackfill("nope", kT0));
+}
+
+TEST_P(StateStoreConformance, BackfillRunsAreCreatedAWindowAtATime) {
+  AddExport("e1");
+  BackfillRecord b;
+  b.id = "b1";
+  b.export_id = "e1";
+  b.start_at = kT0;
+  b.end_at = kT0 + 5 * kHour;
+  b.total_runs = 5;
+  b.created_at = kT0;
+  auto stored = store_->InsertBackfill(b, HourRuns("b", 0, 2), kT0 + 2 * kHour);
+  EXPECT_EQ(stored.created_runs, 2u);
+  EXPECT_EQ(stored.plan_cursor, kT0 + 2 * kHour);
+  EXPECT_EQ(stored.backfill.total_runs, 5u);
+  ASSERT_EQ(store_->BackfillsToPlan(10).size(), 1u);
+
+  // Both runs of the first window finish: the backfill runs on, its plan is not complete.
+  for (int i = 0; i < 2; ++i) {
+    auto r = Claim(kT0);
+    ASSERT_TRUE(r);
+    store_->FinishRun(r->run.id, r->fencing_token, Outcome(RunStatus::kCompleted, kT0));
+  }
+  EXPECT_EQ(store_->GetBackfill("b1")->backfill.status, BackfillStatus::kRunning);
+  EXPECT_FALSE(Claim(kT0));
+
+  // A stale cursor changes nothing; the right one creates the window and moves on.
+  EXPECT_FALSE(store_->AdvanceBackfill("b1", kT0, HourRuns("x", 2, 4), kT0 + 4 * kHour, kT0));
+  EXPECT_EQ(
+      store_->AdvanceBackfill("b1", kT0 + 2 * kHour, HourRuns("b", 2, 4), kT0 + 4 * kHour, kT0),
+      2u);
+  EXPECT_EQ(store_->GetBackfill("b1")->created_runs, 4u);
+  EXPECT_EQ(store_->AdvanceBackfill("b1", kT0 + 4 * kHour, HourRuns("b", 4, 5), std::nullopt, kT0),
+            1u);
+  EXPECT_TRUE(store_->BackfillsToPlan(10).empty());
+  for (int i = 0; i < 3; ++i) {
+    auto r = Claim(kT0);
+    ASSERT_TRUE(r);
+    store_->FinishRun(r->run.id, r->fencing_token, Outcome(RunStatus::kCompleted, kT0 + i));
+  }
+  const auto done = store_->GetBackfill("b1")->backfill;
+  EXPECT_EQ(done.status, BackfillStatus::kCompleted);
+  EXPECT_EQ(done.finished_runs, 5u);
+  EXPECT_EQ(store_->ListRuns("e1", RunStatus::kCompleted, std::nullopt, 10).size(), 5u);
+}
+
+TEST_P(StateStoreConformance, ABackfillWhoseLastWindowIsEmptySettlesThen) {
+  AddExport("e1");
+  BackfillRecord b;
+  b.id = "b1";
+  b.export_id = "e1";
+  b.total_runs = 3;
+  b.created_at = kT0;
+  store_->InsertBackfill(b, HourRuns("b", 0, 1), kT0 + kHour);
+  auto r = Claim(kT0);
+  store_->FinishRun(r->run.id, r->fencing_token, Outcome(RunStatus::kCompleted, kT0));
+  // The export's end_at moved before the rest of the range: nothing more to create.
+  EXPECT_EQ(store_->AdvanceBackfill("b1", kT0 + kHour, {}, std::nullopt, kT0 + 5), 0u);
+  EXPECT_EQ(store_->GetBackfill("b1")->backfill.status, BackfillStatus::kCompleted);
+  EXPECT_EQ(store_->GetBackfill("b1")->backfill.finished_at, kT0 + 5);
+}
+
+TEST_P(StateStoreConformance, ACancelledBackfillIsNotPlannedFurther) {
+  AddExport("e1");
+  BackfillRecord b;
+  b.id = "b1";
+  b.export_id = "e1";
+  b.total_runs = 1000000;
+  b.created_at = kT0;
+  store_->InsertBackfill(b, HourRuns("b", 0, 2), kT0 + 2 * kHour);
+  ASSERT_TRUE(store_->CancelBackfill("b1", kT0));
+  EXPECT_TRUE(store_->BackfillsToPlan(10).empty());
+  EXPECT_FALSE(
+      store_->AdvanceBackfill("b1", kT0 + 2 * kHour, HourRuns("b", 2, 3), std::nullopt, kT0));
+  EXPECT_EQ(store_->GetBackfill("b1")->backfill.status, BackfillStatus::kCancelled);
+  EXPECT_EQ(store_->ListRuns("e1", std::nullopt, std::nullopt, 10).size(), 2u);
 }
 
 TEST_P(StateStoreConformance, LogLinesInOrderInPages) {
@@ -381,6 +461,32 @@ TEST_P(StateStoreConformance, LogLinesInOrderInPages) {
   EXPECT_EQ(page2[1].second.message, "line 4");
   EXPECT_EQ(page2[1].second.at, kT0 + 4);
   EXPECT_EQ(page2[1].second.level, "info");
+}
+
+TEST_P(StateStoreConformance, ExportLogsAreTheLinesOfItsRunsNewestFirstInPages) {
+  AddExport("e1");
+  AddExport("e2");
+  Schedule("e1", 2);
+  Schedule("e2", 1);
+  // Interleaved across the runs of e1, with a line of e2 and one of an unknown run between.
+  store_->AppendLog("e1-r0", LogLine{kT0, "info", "e1 run 0 started"});
+  store_->AppendLog("e2-r0", LogLine{kT0 + 1, "info", "e2 run 0 started"});
+  store_->AppendLog("e1-r1", LogLine{kT0 + 2, "info", "e1 run 1 started"});
+  store_->AppendLog("nope", LogLine{kT0 + 3, "info", "no such run"});
+  store_->AppendLog("e1-r0", LogLine{kT0 + 4, "error", "e1 run 0 failed"});
+  auto page1 = store_->ListExportLogs("e1", std::nullopt, 2);
+  ASSERT_EQ(page1.size(), 2u);
+  EXPECT_EQ(page1[0].second.line.message, "e1 run 0 failed");
+  EXPECT_EQ(page1[0].second.run_id, "e1-r0");
+  EXPECT_EQ(page1[0].second.line.level, "error");
+  EXPECT_EQ(page1[0].second.line.at, kT0 + 4);
+  EXPECT_EQ(page1[1].second.run_id, "e1-r1");
+  auto page2 = store_->ListExportLogs("e1", page1.back().first, 2);
+  ASSERT_EQ(page2.size(), 1u);
+  EXPECT_EQ(page2[0].second.line.message, "e1 run 0 started");
+  EXPECT_TRUE(store_->ListExportLogs("e1", page2.back().first, 2).empty());
+  EXPECT_EQ(store_->ListExportLogs("e2", std::nullopt, 10).size(), 1u);
+  EXPECT_TRUE(store_->ListExportLogs("nope", std::nullopt, 10).empty());
 }
 
 TEST_P(StateStoreConformance, CountsAndRecentStatuses) {

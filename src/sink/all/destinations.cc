@@ -9,7 +9,7 @@ DestinationRegistry& Destinations() {
   static DestinationRegistry* registry = [] {
     auto* r = new DestinationRegistry();  // never destroyed: workers may outlive main's statics
     RegisterFileDestination(*r);
-    RegisterS3Destinations(*r);  // S3 and S3Compatible
+    RegisterS3Destinations(*r);  // S3, AwsS3 and S3Compatible
     return r;
   }();
   return *registry;

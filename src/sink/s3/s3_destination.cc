@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -191,8 +192,10 @@ S3DestinationConfig ParseS3DestinationConfig(const nlohmann::json& json, bool co
 }
 
 void RegisterS3Destinations(DestinationRegistry& registry) {
-  for (const bool compatible : {false, true}) {
-    registry.Add({compatible ? "S3Compatible" : "S3",
+  // "AwsS3" is the reference product's name for "S3": the same destination under both names.
+  for (const char* name : {"S3", "AwsS3", "S3Compatible"}) {
+    const bool compatible = std::string_view(name) == "S3Compatible";
+    registry.Add({name,
                   [compatible](const nlohmann::json& config) {
                     ParseS3DestinationConfig(config, compatible);
                   },
@@ -201,7 +204,7 @@ void RegisterS3Destinations(DestinationRegistry& registry) {
                     return std::make_unique<ObjectStoreDestination>(MakeS3ObjectStore(s3),
                                                                     std::move(s3.output));
                   },
-                  {"aws_secret_access_key", "aws_session_token"}});
+                  {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"}});
   }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// The S3 (AWS) and S3Compatible (MinIO, R2, GCS, Ceph, ...) destinations: an export's files as
-// objects in one bucket.
+// The S3 (AWS; also named AwsS3, as the reference product names it) and S3Compatible (MinIO, R2,
+// GCS, Ceph, ...) destinations: an export's files as objects in one bucket.
 //   "destination": {"type": "S3", "config": {"bucket_name", "region", "prefix", ...}}
 //   "destination": {"type": "S3Compatible", "config": {"bucket_name", "endpoint_url", ...}}
 
@@ -32,7 +32,7 @@ struct S3DestinationConfig {
 // Throws InvalidArgument naming the field ("destination.config.bucket_name").
 S3DestinationConfig ParseS3DestinationConfig(const nlohmann::json& config, bool compatible);
 
-// Registers "S3" and "S3Compatible".
+// Registers "S3", "AwsS3" (the same) and "S3Compatible".
 void RegisterS3Destinations(DestinationRegistry& registry);
 
 }  // namespace bx

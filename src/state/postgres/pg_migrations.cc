@@ -115,7 +115,16 @@ constexpr Migration kV2 = {2, R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"};
 
-constexpr std::array<Migration, 2> kMigrations = {kV1, kV2};
+// Backfills planned lazily: runs are created a window at a time (state_store.h, StoredBackfill).
+// Older backfills have every run already.
+constexpr Migration kV3 = {3, R"sql(
+ALTER TABLE backfills ADD COLUMN plan_cursor BIGINT;
+ALTER TABLE backfills ADD COLUMN created_runs BIGINT NOT NULL DEFAULT 0;
+UPDATE backfills SET created_runs = total_runs;
+CREATE INDEX backfills_planning ON backfills(seq) WHERE plan_cursor IS NOT NULL;
+)sql"};
+
+constexpr std::array<Migration, 3> kMigrations = {kV1, kV2, kV3};
 
 constexpr Sql kLock = {"bx_migrate_lock", "SELECT pg_advisory_xact_lock($1)"};
 constexpr Sql kCurrent = {"bx_migrate_current",

@@ -46,6 +46,8 @@ StoredBackfill ReadBackfill(const Result& q, int i) {
   b.backfill.created_at = q.Int(i, 7);
   b.backfill.finished_at = q.OptionalInt(i, 8);
   b.backfill.finished_runs = static_cast<uint64_t>(q.Int(i, 9));
+  b.plan_cursor = q.OptionalInt(i, 10);
+  b.created_runs = static_cast<uint64_t>(q.Int(i, 11));
   return b;
 }
 

@@ -69,8 +69,9 @@ constexpr Sql kSettleBackfill = {
     "settle_backfill",
     "UPDATE backfills SET finished_at = $2, status = CASE WHEN EXISTS (SELECT 1 FROM runs "
     "WHERE backfill_id = $1 AND status = 'Failed') THEN 'Failed' ELSE 'Completed' END "
-    "WHERE id = $1 AND status = 'Running' AND NOT EXISTS (SELECT 1 FROM runs WHERE "
-    "backfill_id = $1 AND status IN ('Starting', 'Running', 'FailedRetryable'))"};
+    "WHERE id = $1 AND status = 'Running' AND plan_cursor IS NULL AND NOT EXISTS (SELECT 1 "
+    "FROM runs WHERE backfill_id = $1 AND status IN ('Starting', 'Running', "
+    "'FailedRetryable'))"};
 constexpr Sql kRelease = {"release_run",
                           "UPDATE runs SET status = 'Starting', attempts = GREATEST(attempts - 1, "
                           "0), next_attempt_at = $3, ready_at = $3, lease_owner = NULL, "
@@ -104,10 +105,22 @@ constexpr Sql kAppendLog = {
 constexpr Sql kListLogs = {"list_logs",
                            "SELECT seq, at, level, message FROM run_logs WHERE run_id = $1 AND "
                            "seq > $2 ORDER BY seq LIMIT $3"};
+constexpr Sql kListExportLogs = {
+    "list_export_logs",
+    "SELECT l.seq, l.run_id, l.at, l.level, l.message FROM run_logs l JOIN runs r ON r.id = "
+    "l.run_id WHERE r.export_id = $1 AND l.seq < $2 ORDER BY l.seq DESC LIMIT $3"};
 constexpr Sql kInsertBackfill = {
     "insert_backfill",
     "INSERT INTO backfills(id, export_id, start_at, end_at, status, total_runs, created_at, "
-    "finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
+    "finished_at, plan_cursor, created_runs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
+constexpr Sql kBackfillsToPlan = {"backfills_to_plan",
+                                  "SELECT " BX_BACKFILL_COLUMNS
+                                  " FROM backfills b WHERE b.plan_cursor IS NOT NULL AND "
+                                  "b.status = 'Running' ORDER BY b.seq LIMIT $1"};
+constexpr Sql kAdvanceBackfill = {
+    "advance_backfill",
+    "UPDATE backfills SET plan_cursor = $3, created_runs = created_runs + $4 WHERE id = $1 "
+    "AND status = 'Running' AND plan_cursor = $2 RETURNING export_id"};
 constexpr Sql kGetBackfill = {"get_backfill",
                               "SELECT " BX_BACKFILL_COLUMNS " FROM backfills b WHERE b.id = $1"};
 constexpr Sql kListBackfills = {"list_backfills",

@@ -302,10 +302,27 @@ std::vector<std::pair<int64_t, LogLine>> PostgresStateStore::ListLogs(
   });
 }
 
+std::vector<std::pair<int64_t, ExportLogLine>> PostgresStateStore::ListExportLogs(
+    const std::string& export_id, std::optional<int64_t> before_seq, size_t limit) {
+  return pool_->Run(kIdempotent, [&](Connection& c) {
+    Result q = c.Exec(kListExportLogs, Params()
+                                           .Add(export_id)
+                                           .Add(before_seq.value_or(kNoCursor))
+                                           .Add(static_cast<int64_t>(limit)));
+    std::vector<std::pair<int64_t, ExportLogLine>> out;
+    for (int i = 0; i < q.rows(); ++i) {
+      out.push_back({q.Int(i, 0), ExportLogLine{q.Text(i, 1),
+                                                LogLine{q.Int(i, 2), q.Text(i, 3), q.Text(i, 4)}}});
+    }
+    return out;
+  });
+}
+
 // --- backfills
 
 StoredBackfill PostgresStateStore::InsertBackfill(const BackfillRecord& b,
-                                                  const std::vector<NewRun>& runs) {
+                                                  const std::vector<NewRun>& runs,
+                                                  std::optional<Micros> plan_cursor) {
   return pool_->Run(kOnce, [&](Connection& c) {
     Tx tx(c);
     c.Exec(kInsertBackfill, Params()
@@ -314,13 +331,45 @@ StoredBackfill PostgresStateStore::InsertBackfill(const BackfillRecord& b,
                                 .Add(b.start_at)
                                 .Add(b.end_at)
                                 .Add(std::string(BackfillStatusName(b.status)))
-                                .Add(static_cast<int64_t>(runs.size()))
+                                .Add(static_cast<int64_t>(b.total_runs))
                                 .Add(b.created_at)
-                                .Add(b.finished_at));
+                                .Add(b.finished_at)
+                                .Add(plan_cursor)
+                                .Add(static_cast<int64_t>(runs.size())));
     InsertRuns(c, b.export_id, b.id, runs, b.created_at);
     auto out = GetBackfillOn(c, b.id);
     tx.Commit();
     return *out;
+  });
+}
+
+std::vector<StoredBackfill> PostgresStateStore::BackfillsToPlan(size_t limit) {
+  return pool_->Run(kIdempotent, [&](Connection& c) {
+    Result q = c.Exec(kBackfillsToPlan, Params().Add(static_cast<int64_t>(limit)));
+    std::vector<StoredBackfill> out;
+    for (int i = 0; i < q.rows(); ++i) out.push_back(ReadBackfill(q, i));
+    return out;
+  });
+}
+
+// Safe to run again after a lost answer: the compare-and-set on the cursor lets one through.
+std::optional<size_t> PostgresStateStore::AdvanceBackfill(const std::string& id,
+                                                          Micros expected_cursor,
+                                                          const std::vector<NewRun>& runs,
+                                                          std::optional<Micros> next_cursor,
+                                                          Micros now) {
+  return pool_->Run(kIdempotent, [&](Connection& c) -> std::optional<size_t> {
+    Tx tx(c);
+    Result q = c.Exec(kAdvanceBackfill, Params()
+                                            .Add(id)
+                                            .Add(expected_cursor)
+                                            .Add(next_cursor)
+                                            .Add(static_cast<int64_t>(runs.size())));
+    if (q.rows() == 0) return std::nullopt;
+    InsertRuns(c, q.Text(0, 0), id, runs, now);
+    if (!next_cursor) SettleBackfill(c, id, now);
+    tx.Commit();
+    return runs.size();
   });
 }
 

@@ -66,8 +66,16 @@ class PostgresStateStore : public StateStore {
   std::vector<std::pair<int64_t, LogLine>> ListLogs(const std::string& run_id,
                                                     std::optional<int64_t> after_seq,
                                                     size_t limit) override;
+  std::vector<std::pair<int64_t, ExportLogLine>> ListExportLogs(const std::string& export_id,
+                                                                std::optional<int64_t> before_seq,
+                                                                size_t limit) override;
 
-  StoredBackfill InsertBackfill(const BackfillRecord& b, const std::vector<NewRun>& runs) override;
+  StoredBackfill InsertBackfill(const BackfillRecord& b, const std::vector<NewRun>& runs,
+                                std::optional<Micros> plan_cursor) override;
+  std::vector<StoredBackfill> BackfillsToPlan(size_t limit) override;
+  std::optional<size_t> AdvanceBackfill(const std::string& id, Micros expected_cursor,
+                                        const std::vector<NewRun>& runs,
+                                        std::optional<Micros> next_cursor, Micros now) override;
   std::optional<StoredBackfill> GetBackfill(const std::string& id) override;
   std::vector<StoredBackfill> ListBackfills(const std::string& export_id,
                                             std::optional<int64_t> before_seq,

@@ -53,6 +53,8 @@ StoredBackfill ReadBackfill(const Statement& q) {
   b.backfill.created_at = q.Int(7);
   b.backfill.finished_at = q.OptionalInt(8);
   b.backfill.finished_runs = static_cast<uint64_t>(q.Int(9));
+  b.plan_cursor = q.OptionalInt(10);
+  b.created_runs = static_cast<uint64_t>(q.Int(11));
   return b;
 }
 

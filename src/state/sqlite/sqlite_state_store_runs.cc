@@ -78,8 +78,9 @@ void SqliteStateStore::SettleBackfillLocked(const std::string& backfill_id, Micr
   db_->Prepare(
          "UPDATE backfills SET finished_at = ?2, status = CASE WHEN EXISTS (SELECT 1 FROM runs "
          "WHERE backfill_id = ?1 AND status = 'Failed') THEN 'Failed' ELSE 'Completed' END "
-         "WHERE id = ?1 AND status = 'Running' AND NOT EXISTS (SELECT 1 FROM runs WHERE "
-         "backfill_id = ?1 AND status IN ('Starting', 'Running', 'FailedRetryable'))")
+         "WHERE id = ?1 AND status = 'Running' AND plan_cursor IS NULL AND NOT EXISTS (SELECT 1 "
+         "FROM runs WHERE backfill_id = ?1 AND status IN ('Starting', 'Running', "
+         "'FailedRetryable'))")
       .Bind(1, backfill_id)
       .Bind(2, now)
       .Exec();
@@ -244,28 +245,81 @@ std::vector<std::pair<int64_t, LogLine>> SqliteStateStore::ListLogs(
   return out;
 }
 
+std::vector<std::pair<int64_t, ExportLogLine>> SqliteStateStore::ListExportLogs(
+    const std::string& export_id, std::optional<int64_t> before_seq, size_t limit) {
+  std::lock_guard lock(mu_);
+  Statement& q = db_->Prepare(
+      "SELECT l.seq, l.run_id, l.at, l.level, l.message FROM run_logs l "
+      "JOIN runs r ON r.id = l.run_id WHERE r.export_id = ?1 AND l.seq < ?2 "
+      "ORDER BY l.seq DESC LIMIT ?3");
+  q.Bind(1, export_id).Bind(2, before_seq.value_or(INT64_MAX)).Bind(3, static_cast<int64_t>(limit));
+  std::vector<std::pair<int64_t, ExportLogLine>> out;
+  while (q.Step()) {
+    out.push_back({q.Int(0), ExportLogLine{q.Text(1), LogLine{q.Int(2), q.Text(3), q.Text(4)}}});
+  }
+  return out;
+}
+
 // --- backfills
 
 StoredBackfill SqliteStateStore::InsertBackfill(const BackfillRecord& b,
-                                                const std::vector<NewRun>& runs) {
+                                                const std::vector<NewRun>& runs,
+                                                std::optional<Micros> plan_cursor) {
   std::lock_guard lock(mu_);
   Transaction tx(*db_);
   db_->Prepare(
          "INSERT INTO backfills(id, export_id, start_at, end_at, status, total_runs, "
-         "created_at, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+         "created_at, finished_at, plan_cursor, created_runs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+         "?7, ?8, ?9, ?10)")
       .Bind(1, b.id)
       .Bind(2, b.export_id)
       .Bind(3, b.start_at)
       .Bind(4, b.end_at)
       .Bind(5, BackfillStatusName(b.status))
-      .Bind(6, static_cast<int64_t>(runs.size()))
+      .Bind(6, static_cast<int64_t>(b.total_runs))
       .Bind(7, b.created_at)
       .Bind(8, b.finished_at)
+      .Bind(9, plan_cursor)
+      .Bind(10, static_cast<int64_t>(runs.size()))
       .Exec();
   InsertRunsLocked(b.export_id, b.id, runs, b.created_at);
   auto out = GetBackfillLocked(b.id);
   tx.Commit();
   return *out;
+}
+
+std::vector<StoredBackfill> SqliteStateStore::BackfillsToPlan(size_t limit) {
+  std::lock_guard lock(mu_);
+  Statement& q = db_->Prepare("SELECT " BX_BACKFILL_COLUMNS
+                              " FROM backfills b WHERE b.plan_cursor IS NOT NULL AND "
+                              "b.status = 'Running' ORDER BY b.seq LIMIT ?1");
+  q.Bind(1, static_cast<int64_t>(limit));
+  std::vector<StoredBackfill> out;
+  while (q.Step()) out.push_back(ReadBackfill(q));
+  return out;
+}
+
+std::optional<size_t> SqliteStateStore::AdvanceBackfill(const std::string& id,
+                                                        Micros expected_cursor,
+                                                        const std::vector<NewRun>& runs,
+                                                        std::optional<Micros> next_cursor,
+                                                        Micros now) {
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  Statement& q = db_->Prepare(
+      "UPDATE backfills SET plan_cursor = ?3, created_runs = created_runs + ?4 WHERE id = ?1 "
+      "AND status = 'Running' AND plan_cursor = ?2 RETURNING export_id");
+  q.Bind(1, id)
+      .Bind(2, expected_cursor)
+      .Bind(3, next_cursor)
+      .Bind(4, static_cast<int64_t>(runs.size()));
+  if (!q.Step()) return std::nullopt;
+  const std::string export_id = q.Text(0);
+  q.Exec();
+  InsertRunsLocked(export_id, id, runs, now);
+  if (!next_cursor) SettleBackfillLocked(id, now);
+  tx.Commit();
+  return runs.size();
 }
 
 std::optional<StoredBackfill> SqliteStateStore::GetBackfillLocked(const std::string& id) {
