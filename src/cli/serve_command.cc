@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -27,7 +28,20 @@ struct ServeFlags {
   size_t workers = 2;
   StateFlags state;
   int64_t capture_team_id = 1;
+  // Set by the flag, else $BATCH_EXPORT_CORS_ORIGINS, else "*" (capture and flags paths) ...
+  std::string cors_origins;
+  // ... and by the flag, else $BATCH_EXPORT_API_CORS_ORIGINS, else none (/api/).
+  std::string api_cors_origins;
 };
+
+// The flag when given (even as ""), else the environment variable, else `fallback`. Not CLI11's
+// envname: with subcommands it let the environment override a flag.
+std::string FlagEnvOrDefault(const CLI::App& cmd, const char* flag, const std::string& value,
+                             const char* env, const std::string& fallback) {
+  if (cmd.count(flag) > 0) return value;
+  const char* from_env = std::getenv(env);
+  return from_env ? from_env : fallback;
+}
 
 std::pair<std::string, int> ParseListen(const std::string& listen) {
   const size_t colon = listen.rfind(':');
@@ -54,6 +68,8 @@ std::pair<std::string, int> ParseListen(const std::string& listen) {
 int Serve(const ServeFlags& flags) {
   const auto [host, port] = ParseListen(flags.listen);
   if (flags.workers < 1) throw InvalidArgument("--workers", "must be at least 1");
+  const CorsOrigins ingest_cors = ParseCorsOrigins(flags.cors_origins, "--cors-origins");
+  const CorsOrigins api_cors = ParseCorsOrigins(flags.api_cors_origins, "--api-cors-origins");
 
   // Block the stop signals in every thread (threads inherit the mask); sigwait takes them.
   sigset_t stop_signals;
@@ -82,6 +98,8 @@ int Serve(const ServeFlags& flags) {
   // Capture writes into the embedded store; with another source it is off.
   server_options.event_store = EmbeddedStorePath(flags.source).value_or("");
   server_options.capture.team_id = flags.capture_team_id;
+  server_options.ingest_cors = ingest_cors;
+  server_options.api_cors = api_cors;
   ApiServer server(*service, server_options);
   try {
     server.Start();
@@ -122,7 +140,20 @@ void AddServeCommand(CLI::App& parent, CommandAction& action) {
   AddStateFlags(*cmd, flags->state);
   cmd->add_option("--capture-team-id", flags->capture_team_id, "team_id of captured events")
       ->capture_default_str();
-  cmd->callback([flags, &action] { action = [flags] { return Serve(*flags); }; });
+  cmd->add_option("--cors-origins", flags->cors_origins,
+                  "Web origins whose pages may send events and flags calls from a browser "
+                  "(comma-separated scheme://host[:port], * for any, \"\" for none; default: "
+                  "$BATCH_EXPORT_CORS_ORIGINS, else *)");
+  cmd->add_option("--api-cors-origins", flags->api_cors_origins,
+                  "Web origins whose pages may call /api/ from a browser (default: "
+                  "$BATCH_EXPORT_API_CORS_ORIGINS, else none)");
+  cmd->callback([flags, cmd, &action] {
+    flags->cors_origins = FlagEnvOrDefault(*cmd, "--cors-origins", flags->cors_origins,
+                                           "BATCH_EXPORT_CORS_ORIGINS", "*");
+    flags->api_cors_origins = FlagEnvOrDefault(*cmd, "--api-cors-origins", flags->api_cors_origins,
+                                               "BATCH_EXPORT_API_CORS_ORIGINS", "");
+    action = [flags] { return Serve(*flags); };
+  });
 }
 
 }  // namespace bx

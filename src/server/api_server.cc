@@ -16,8 +16,10 @@
 #include "server/api_error.h"
 #include "server/api_router.h"
 #include "server/auth.h"
+#include "server/capture_decode.h"
 #include "server/capture_handler.h"
-#include "server/gzip_body.h"
+#include "server/flags_response.h"
+#include "server/ingest_paths.h"
 
 namespace bx {
 namespace {
@@ -84,10 +86,6 @@ ApiRequest ToApiRequest(const httplib::Request& req, std::string body) {
   return out;
 }
 
-bool IsCapturePath(const std::string& path) {
-  return path == "/capture" || path == "/capture/" || path == "/batch" || path == "/batch/";
-}
-
 bool IsApiPath(const std::string& path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
 
 }  // namespace
@@ -105,6 +103,67 @@ ApiServer::ApiServer(BatchExportService& service, ApiServerOptions options)
 }
 
 ApiServer::~ApiServer() { Stop(); }
+
+const CorsOrigins* ApiServer::CorsFor(const std::string& path) const {
+  if (ClassifyIngestPath(path) != IngestPath::kNone) return &options_.ingest_cors;
+  if (IsApiPath(path)) return &options_.api_cors;
+  return nullptr;
+}
+
+void ApiServer::HandlePreflight(const httplib::Request& req, httplib::Response& res) {
+  const CorsOrigins* cors = CorsFor(req.path);
+  if (!cors) return SendError(res, 404, "NotFound", "nothing at " + req.path);
+  const bool ingest = cors == &options_.ingest_cors;
+  const char* methods = ingest ? "GET, POST, OPTIONS" : "GET, POST, PATCH, PUT, DELETE, OPTIONS";
+  const std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) {  // not a browser's preflight
+    res.status = 204;
+    res.set_header("Allow", methods);
+    return;
+  }
+  if (!cors->Allows(origin)) {
+    return SendError(res, 403, "Forbidden",
+                     "the origin " + origin + " may not call " + req.path +
+                         " from a browser; allow it with serve " +
+                         (ingest ? "--cors-origins" : "--api-cors-origins"));
+  }
+  res.status = 204;
+  res.set_header("Access-Control-Allow-Methods", methods);
+  const std::string asked = req.get_header_value("Access-Control-Request-Headers");
+  res.set_header("Access-Control-Allow-Headers", asked.empty() ? "Content-Type" : asked);
+  res.set_header("Access-Control-Max-Age", "86400");
+}
+
+void ApiServer::HandleCapture(const httplib::Request& req, httplib::Response& res,
+                              std::string body) {
+  if (!capture_) {
+    return SendError(res, 404, "NotFound",
+                     "capture is not enabled: serve's --source is not an embedded store");
+  }
+  CaptureRequestParts parts;
+  if (req.has_param("data")) parts.query_data = req.get_param_value("data");
+  parts.query_compression = req.get_param_value("compression");
+  parts.body = std::move(body);
+  std::string events;
+  try {
+    events = DecodeCapturePayload(parts, options_.max_capture_body_bytes);
+  } catch (const Error& e) {
+    const HttpError http = ToHttpError(e);
+    return Send(res, {http.status, ErrorBody(http), ""});
+  }
+  ApiResponse response = capture_->Handle(events);
+  // sendBeacon callers (?beacon=1) expect no body.
+  if (response.status == 200 && req.get_param_value("beacon") == "1") response = {204, "", ""};
+  Send(res, response);
+}
+
+void ApiServer::HandleFlags(const httplib::Request& req, httplib::Response& res) {
+  const bool decide = req.path.rfind("/decide", 0) == 0;
+  Send(res, {200,
+             NoFlagsBody(decide, req.get_param_value("v"), req.get_param_value("config") == "true",
+                         NewUuidV7(options_.now())),
+             ""});
+}
 
 ServerCounters ApiServer::counters() const {
   ServerCounters c;
@@ -131,8 +190,20 @@ void ApiServer::Routes() {
     listen_socket_ = sock;
   });
 
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
+    // CORS headers go on every answer to an allowed origin, errors included: a browser SDK
+    // that cannot read a 413 cannot shrink its batch.
+    if (const CorsOrigins* cors = CorsFor(req.path); cors && !cors->empty()) {
+      res.set_header("Vary", "Origin");
+      const std::string origin = req.get_header_value("Origin");
+      if (cors->Allows(origin)) {
+        res.set_header("Access-Control-Allow-Origin", origin);
+        if (cors == &options_.ingest_cors) {
+          res.set_header("Access-Control-Allow-Credentials", "true");
+        }
+      }
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Never the query string, headers or body: they may carry the token, keys or secrets.
@@ -194,6 +265,10 @@ void ApiServer::Routes() {
                       "text/plain; version=0.0.4; charset=utf-8");
     } else if (IsApiPath(req.path)) {
       if (!unauthorized(req, res)) Send(res, router_->Handle(ToApiRequest(req, "")));
+    } else if (ClassifyIngestPath(req.path) == IngestPath::kCapture) {
+      HandleCapture(req, res, "");
+    } else if (ClassifyIngestPath(req.path) == IngestPath::kFlags) {
+      HandleFlags(req, res);
     } else {
       SendError(res, 404, "NotFound", "nothing at " + req.path);
     }
@@ -201,19 +276,20 @@ void ApiServer::Routes() {
 
   auto handle_body = [this, unauthorized](const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader) {
-    if (IsCapturePath(req.path) && req.method == "POST") {
-      if (!capture_) return SendError(res, 404, "NotFound", "capture is not enabled");
-      auto body = ReadBody(req, reader, options_.max_capture_body_bytes, res);
-      if (!body) return;
-      if (LooksGzipped(*body)) {
-        try {
-          *body = GunzipBounded(*body, options_.max_capture_body_bytes);
-        } catch (const Error& e) {
-          const HttpError http = ToHttpError(e);
-          return Send(res, {http.status, ErrorBody(http), ""});
-        }
+    if (const IngestPath ingest = ClassifyIngestPath(req.path); ingest != IngestPath::kNone) {
+      if (req.method != "POST") {
+        res.set_header("Allow", "GET, POST, OPTIONS");
+        return SendError(res, 405, "MethodNotAllowed",
+                         req.method + " is not allowed on " + req.path);
       }
-      return Send(res, capture_->Handle(*body));
+      const bool capture = ingest == IngestPath::kCapture;
+      // A flags request's body (who is asking) does not change the answer; it is read (to keep
+      // the connection usable) within the API's limit.
+      auto body =
+          ReadBody(req, reader,
+                   capture ? options_.max_capture_body_bytes : options_.max_api_body_bytes, res);
+      if (!body) return;
+      return capture ? HandleCapture(req, res, std::move(*body)) : HandleFlags(req, res);
     }
     if (!IsApiPath(req.path)) return SendError(res, 404, "NotFound", "nothing at " + req.path);
     if (unauthorized(req, res)) return;
@@ -228,6 +304,9 @@ void ApiServer::Routes() {
   http.Patch(any, handle_body);
   http.Put(any, handle_body);
   http.Delete(any, handle_body);
+  http.Options(any, [this](const httplib::Request& req, httplib::Response& res) {
+    HandlePreflight(req, res);
+  });
 }
 
 void ApiServer::Start() {

@@ -1,6 +1,8 @@
 #pragma once
 // The HTTP server of `batch-export serve`: the REST API under /api/ (bearer token), the capture
-// endpoint (/capture, /batch), /healthz and /metrics, on cpp-httplib's thread pool.
+// paths of the product-analytics SDKs (/capture, /batch, /e, /i/v0/e, /track, /engage) and their
+// flags calls (/flags, /decide: no flags), CORS for browsers, /healthz and /metrics, on
+// cpp-httplib's thread pool.
 
 #include <cstddef>
 #include <filesystem>
@@ -11,12 +13,15 @@
 
 #include "base/time.h"
 #include "server/capture_parser.h"
+#include "server/cors.h"
 #include "server/metrics_text.h"
 #include "service/batch_export_service.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace bx {
 
@@ -32,6 +37,9 @@ struct ApiServerOptions {
   size_t max_api_body_bytes = 1 << 20;
   size_t max_capture_body_bytes = 20 << 20;  // after decompression
   std::function<Micros()> now;               // defaults to the system clock
+  CorsOrigins ingest_cors{.any = true,
+                          .origins = {}};  // capture and flags: any page may send events
+  CorsOrigins api_cors;                    // /api/: no browser page unless named
 };
 
 class ApiServer {
@@ -52,6 +60,12 @@ class ApiServer {
 
  private:
   void Routes();
+  // A capture request (GET or POST, `body` already read): unwrap, store, answer.
+  void HandleCapture(const httplib::Request& req, httplib::Response& res, std::string body);
+  void HandleFlags(const httplib::Request& req, httplib::Response& res);
+  void HandlePreflight(const httplib::Request& req, httplib::Response& res);
+  // The origins allowed to call `path` from a browser; nullptr where CORS does not apply.
+  const CorsOrigins* CorsFor(const std::string& path) const;
 
   BatchExportService& service_;
   ApiServerOptions options_;

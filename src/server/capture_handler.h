@@ -1,5 +1,6 @@
 #pragma once
-// POST /capture and /batch: parse, store the good events, report the bad ones.
+// The capture paths' events (already unwrapped by capture_decode): parse, store the good events,
+// report the bad ones.
 // Response: {"status": 1, "accepted": N, "rejected": [{"index": i, "reason": "..."}]};
 // 400 with the same fields when the request held events and none was good.
 
@@ -19,7 +20,8 @@ class CaptureHandler {
   CaptureHandler(std::filesystem::path event_store, CaptureOptions options,
                  std::function<Micros()> now);
 
-  // `body` is already decoded (Content-Encoding, gzip-js). Never throws.
+  // `body` is the events' JSON text (Content-Encoding, forms, gzip-js, lz64, base64 undone).
+  // Never throws.
   ApiResponse Handle(std::string_view body);
 
   void AddCounters(ServerCounters& counters) const;

@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "core/json_parse.h"
 #include "format/jsonl/json_sanitizer.h"
+#include "server/api_error.h"
 
 namespace bx {
 namespace {
@@ -175,8 +176,9 @@ CaptureBatch ParseCaptureBody(std::string_view body, Micros now, const CaptureOp
     throw InvalidArgument("", "the request body must be an event or {\"batch\": [events]}");
   }
   if (events->size() > options.max_events) {
-    throw InvalidArgument("batch", fmt::format("{} events, more than the limit of {} a request",
-                                               events->size(), options.max_events));
+    // 413, not 400: SDKs answer it by sending the batch again in smaller parts.
+    throw PayloadTooLargeError(fmt::format("batch: {} events, more than the limit of {} a request",
+                                           events->size(), options.max_events));
   }
 
   CaptureBatch out;

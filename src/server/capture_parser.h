@@ -32,7 +32,8 @@ struct CaptureBatch {
   size_t total = 0;  // events in the request
 };
 
-// Throws InvalidArgument when the body as a whole is not one of the shapes above. Text that is
+// Throws InvalidArgument when the body as a whole is not one of the shapes above, and
+// PayloadTooLarge for more than `max_events` events. Text that is
 // JSON apart from invalid UTF-8, lone surrogates or NUL is cleaned first (U+FFFD; NUL dropped).
 CaptureBatch ParseCaptureBody(std::string_view body, Micros now, const CaptureOptions& options);
 
