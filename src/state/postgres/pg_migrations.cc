@@ -115,7 +115,12 @@ constexpr Migration kV2 = {2, R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"};
 
-constexpr std::array<Migration, 2> kMigrations = {kV1, kV2};
+// /metrics' last successful interval end per export: one index seek per export.
+constexpr Migration kV3 = {3, R"sql(
+CREATE INDEX runs_completed_end ON runs(export_id, data_interval_end) WHERE status = 'Completed';
+)sql"};
+
+constexpr std::array<Migration, 3> kMigrations = {kV1, kV2, kV3};
 
 constexpr Sql kLock = {"bx_migrate_lock", "SELECT pg_advisory_xact_lock($1)"};
 constexpr Sql kCurrent = {"bx_migrate_current",
