@@ -109,6 +109,7 @@ ApiServer::~ApiServer() { Stop(); }
 ServerCounters ApiServer::counters() const {
   ServerCounters c;
   if (capture_) capture_->AddCounters(c);
+  c.capture_requests = capture_requests_.Snapshot();
   return c;
 }
 
@@ -190,7 +191,7 @@ void ApiServer::Routes() {
     if (req.path == "/healthz") {
       Send(res, {200, R"({"status":"ok"})", ""});
     } else if (req.path == "/metrics") {
-      res.set_content(PrometheusText(service_.Metrics(), counters()),
+      res.set_content(PrometheusText(service_.Metrics(), counters(), ReadProcessMetrics()),
                       "text/plain; version=0.0.4; charset=utf-8");
     } else if (IsApiPath(req.path)) {
       if (!unauthorized(req, res)) Send(res, router_->Handle(ToApiRequest(req, "")));
@@ -202,6 +203,8 @@ void ApiServer::Routes() {
   auto handle_body = [this, unauthorized](const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader) {
     if (IsCapturePath(req.path) && req.method == "POST") {
+      const CountedCaptureRequest counted(capture_requests_, CaptureEndpointOf(req.path),
+                                          res.status);
       if (!capture_) return SendError(res, 404, "NotFound", "capture is not enabled");
       auto body = ReadBody(req, reader, options_.max_capture_body_bytes, res);
       if (!body) return;
