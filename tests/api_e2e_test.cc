@@ -287,8 +287,11 @@ TEST_F(ServeE2e, EveryEndpointAuthAndSecrets) {
   EXPECT_EQ(anonymous.Get("/healthz")->status, 200);
   const auto metrics = anonymous.Get("/metrics");
   EXPECT_EQ(metrics->status, 200);
-  EXPECT_NE(metrics->body.find("batch_export_runs{status="), std::string::npos);
-  EXPECT_NE(metrics->body.find("batch_export_run_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics->body.find("batch_export_stored_runs{status="), std::string::npos);
+  // Both exports are deleted: their series are gone (tests/metrics_e2e_test.cc has them).
+  EXPECT_NE(metrics->body.find("# TYPE batch_export_run_duration_seconds histogram"),
+            std::string::npos);
+  EXPECT_EQ(metrics->body.find("batch_export_run_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(metrics->body.find("batch_export_scheduler_lag_seconds"), std::string::npos);
 }
 

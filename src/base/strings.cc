@@ -26,10 +26,6 @@ std::string FormatBytes(uint64_t n) {
   return unit == 0 ? fmt::format("{} B", n) : fmt::format("{:.1f} {}", v, kUnits[unit]);
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[0], or 0 when it is not valid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
 size_t Utf8SequenceLength(const unsigned char* s, size_t avail) {
   const unsigned char c = s[0];
   if (c < 0x80) return 1;
@@ -49,8 +45,6 @@ size_t Utf8SequenceLength(const unsigned char* s, size_t avail) {
   }
   return 0;
 }
-
-}  // namespace
 
 void AppendJsonEscaped(std::string_view text, std::string& out) {
   static const char kHex[] = "0123456789abcdef";

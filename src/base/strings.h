@@ -11,6 +11,10 @@ std::string FormatCount(uint64_t n);
 // 1536 -> "1.5 KiB".
 std::string FormatBytes(uint64_t n);
 
+// Length of the valid UTF-8 sequence starting at s[0] (avail > 0 bytes), or 0 when it is not
+// valid (overlong forms, surrogates and code points above U+10FFFF are invalid).
+size_t Utf8SequenceLength(const unsigned char* s, size_t avail);
+
 // Appends `text` to `out` as the inside of a JSON string (no quotes). Invalid UTF-8 becomes
 // U+FFFD and NUL bytes are dropped, so whatever the input, the output is valid JSON.
 void AppendJsonEscaped(std::string_view text, std::string& out);

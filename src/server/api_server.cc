@@ -168,6 +168,7 @@ void ApiServer::HandleFlags(const httplib::Request& req, httplib::Response& res)
 ServerCounters ApiServer::counters() const {
   ServerCounters c;
   if (capture_) capture_->AddCounters(c);
+  c.capture_requests = capture_requests_.Snapshot();
   return c;
 }
 
@@ -261,11 +262,13 @@ void ApiServer::Routes() {
     if (req.path == "/healthz") {
       Send(res, {200, R"({"status":"ok"})", ""});
     } else if (req.path == "/metrics") {
-      res.set_content(PrometheusText(service_.Metrics(), counters()),
+      res.set_content(PrometheusText(service_.Metrics(), counters(), ReadProcessMetrics()),
                       "text/plain; version=0.0.4; charset=utf-8");
     } else if (IsApiPath(req.path)) {
       if (!unauthorized(req, res)) Send(res, router_->Handle(ToApiRequest(req, "")));
     } else if (ClassifyIngestPath(req.path) == IngestPath::kCapture) {
+      const CountedCaptureRequest counted(capture_requests_, CaptureEndpointOf(req.path),
+                                          res.status);
       HandleCapture(req, res, "");
     } else if (ClassifyIngestPath(req.path) == IngestPath::kFlags) {
       HandleFlags(req, res);
@@ -277,6 +280,10 @@ void ApiServer::Routes() {
   auto handle_body = [this, unauthorized](const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader) {
     if (const IngestPath ingest = ClassifyIngestPath(req.path); ingest != IngestPath::kNone) {
+      std::optional<CountedCaptureRequest> counted;
+      if (ingest == IngestPath::kCapture) {
+        counted.emplace(capture_requests_, CaptureEndpointOf(req.path), res.status);
+      }
       if (req.method != "POST") {
         res.set_header("Allow", "GET, POST, OPTIONS");
         return SendError(res, 405, "MethodNotAllowed",

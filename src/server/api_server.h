@@ -71,6 +71,7 @@ class ApiServer {
   ApiServerOptions options_;
   std::unique_ptr<ApiRouter> router_;
   std::unique_ptr<CaptureHandler> capture_;
+  CaptureRequestCounter capture_requests_;
   std::unique_ptr<httplib::Server> http_;
   int listen_socket_ = -1;  // set by the socket options callback when the server binds
   static constexpr int kListenBacklog = 1024;

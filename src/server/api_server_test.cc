@@ -316,6 +316,11 @@ TEST_F(ApiServerTest, BodyLimits) {
   Expect(capture.Post("/batch?compression=gzip-js", bomb, "text/plain"), 413);
   httplib::Headers gzip_header = {{"Content-Encoding", "gzip"}};
   Expect(capture.Post("/batch", gzip_header, bomb, "application/json"), 413);
+  // Counted by route and status: the query string is no part of the endpoint label.
+  EXPECT_NE(
+      capture.Get("/metrics")
+          ->body.find("batch_export_capture_requests_total{endpoint=\"batch\",code=\"413\"} 2\n"),
+      std::string::npos);
 }
 
 TEST_F(ApiServerTest, CaptureThousandEventsWithSomeMalformed) {
@@ -387,6 +392,13 @@ TEST_F(ApiServerTest, CaptureThousandEventsWithSomeMalformed) {
   EXPECT_EQ(none["accepted"], 0);
   EXPECT_EQ(none["rejected"][0]["index"], 0);
   Expect(capture.Post("/capture", "garbage", "application/json"), 400);
+  const std::string text = capture.Get("/metrics")->body;
+  for (const char* line :
+       {R"(batch_export_capture_requests_total{endpoint="capture",code="200"} 4)",
+        R"(batch_export_capture_requests_total{endpoint="batch",code="200"} 6)",
+        R"(batch_export_capture_requests_total{endpoint="capture",code="400"} 2)"}) {
+    EXPECT_NE(text.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << text;
+  }
 }
 
 }  // namespace

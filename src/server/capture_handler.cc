@@ -13,7 +13,6 @@ CaptureHandler::CaptureHandler(std::filesystem::path event_store, CaptureOptions
     : store_(std::move(event_store)), options_(options), now_(std::move(now)) {}
 
 ApiResponse CaptureHandler::Handle(std::string_view body) {
-  ++requests_;
   try {
     CaptureBatch batch = ParseCaptureBody(body, now_(), options_);
     store_.Write(batch.rows);
@@ -47,7 +46,6 @@ ApiResponse CaptureHandler::Handle(std::string_view body) {
 }
 
 void CaptureHandler::AddCounters(ServerCounters& counters) const {
-  counters.capture_requests += requests_.load();
   counters.capture_events_accepted += accepted_.load();
   counters.capture_events_rejected += rejected_.load();
 }

@@ -30,7 +30,7 @@ class CaptureHandler {
   CaptureStore store_;
   CaptureOptions options_;
   std::function<Micros()> now_;
-  std::atomic<uint64_t> requests_{0}, accepted_{0}, rejected_{0};
+  std::atomic<uint64_t> accepted_{0}, rejected_{0};
 };
 
 }  // namespace bx

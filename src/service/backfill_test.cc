@@ -116,7 +116,11 @@ TEST_F(ServiceTest, WeekOfHourlyBackfillMatchesADirectExportByteForByte) {
   const auto backfilled = Files(out());
   EXPECT_EQ(backfilled.size(), direct.size());
   EXPECT_TRUE(backfilled == direct) << "backfill output differs from the direct export";
-  EXPECT_EQ(service->Metrics().rows_exported, 20000u);
+  const MetricsSnapshot metrics = service->Metrics();
+  ASSERT_EQ(metrics.exports.size(), 1u);
+  EXPECT_EQ(metrics.exports[0].rows_exported, 20000u);
+  EXPECT_EQ(metrics.exports[0].runs_completed, 168u);
+  EXPECT_EQ(metrics.exports[0].last_success_interval_end, std::optional<Micros>(At(kWeekEnd)));
 }
 
 // A ten-year backfill of a 5-minute export (1,051,776 intervals) took 27 s and 1.1 GB of state to

@@ -10,6 +10,7 @@
 // ToJson() renders them as {"set": true} / {"set": false}.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,14 +23,31 @@
 
 namespace bx {
 
+// Observations of a duration: counts[i] of them were <= bounds[i] and above bounds[i - 1]; the
+// last count (one more than the bounds) is for those above every bound.
+struct SecondsHistogram {
+  std::vector<double> bounds;  // seconds, ascending
+  std::vector<uint64_t> counts;
+  double sum = 0;
+};
+
+// One export's series on /metrics. The counters are this process's (the attempts its workers
+// ran); last_success_interval_end is from the state store, so every node reports the same.
+struct ExportMetrics {
+  std::string export_id, export_name;
+  uint64_t runs_completed = 0, runs_failed = 0, runs_cancelled = 0;  // runs ended here
+  uint64_t attempts = 0;  // attempts whose end was recorded (Completed, Failed, FailedRetryable)
+  uint64_t retries = 0;   // attempts that failed and queued the run again (FailedRetryable)
+  uint64_t rows_exported = 0, bytes_exported = 0;           // by Completed attempts
+  std::map<std::string, SecondsHistogram> attempt_seconds;  // by the attempt's status name
+  std::optional<Micros> last_success_interval_end;  // the latest Completed run's interval end
+};
+
 struct MetricsSnapshot {
   std::vector<std::pair<std::string, uint64_t>> runs_by_status;  // status name -> count
-  uint64_t rows_exported = 0, bytes_exported = 0;
-  std::vector<double> run_duration_bucket_bounds;    // seconds, ascending
-  std::vector<uint64_t> run_duration_bucket_counts;  // cumulative, one per bound, then +Inf
-  double run_duration_sum = 0;
-  uint64_t queue_depth = 0;          // runs waiting to be claimed
-  double scheduler_lag_seconds = 0;  // how far the scheduler is behind ended intervals
+  uint64_t queue_depth = 0;                                      // runs waiting to be claimed
+  double scheduler_lag_seconds = 0;    // how far the scheduler is behind ended intervals
+  std::vector<ExportMetrics> exports;  // every export that is not deleted
 };
 
 class BatchExportService {

@@ -16,6 +16,7 @@
 #include "service/run_executor.h"
 #include "service/schedule_planner.h"
 #include "service/scheduler.h"
+#include "service/service_metrics.h"
 #include "service/stored_definition.h"
 #include "service/worker_pool.h"
 #include "sink/all/destinations.h"
@@ -289,28 +290,7 @@ class Service::Impl {
     return GetBackfill(export_id, backfill_id);
   }
 
-  MetricsSnapshot Metrics() {
-    MetricsSnapshot m;
-    const auto counts = store_->CountRunsByStatus();
-    for (RunStatus s : {RunStatus::kStarting, RunStatus::kRunning, RunStatus::kCompleted,
-                        RunStatus::kFailed, RunStatus::kFailedRetryable, RunStatus::kCancelled}) {
-      auto it = counts.find(s);
-      m.runs_by_status.emplace_back(std::string(RunStatusName(s)),
-                                    it == counts.end() ? 0 : it->second);
-    }
-    const Micros now = Now();
-    m.queue_depth = store_->CountDueRuns(now);
-    if (auto due = store_->EarliestDue(); due && *due < now) {
-      m.scheduler_lag_seconds = static_cast<double>(now - *due) / kMicrosPerSecond;
-    }
-    const WorkerMetrics w = workers_->Metrics();
-    m.rows_exported = w.rows_exported;
-    m.bytes_exported = w.bytes_exported;
-    m.run_duration_bucket_bounds = w.duration_bounds;
-    m.run_duration_bucket_counts = w.duration_counts;
-    m.run_duration_sum = w.duration_sum;
-    return m;
-  }
+  MetricsSnapshot Metrics() { return CollectMetrics(*store_, *workers_, Now()); }
 
  private:
   Micros Now() const { return options_.clock->Now(); }

@@ -2,17 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <array>
-
 #include "base/error.h"
 #include "base/log.h"
 
 namespace bx {
-namespace {
-
-constexpr std::array<double, 10> kDurationBounds = {0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600};
-
-}  // namespace
 
 WorkerPool::WorkerPool(StateStore& store, RunExecutor& executor, std::shared_ptr<Clock> clock,
                        WorkerPoolOptions options, std::string node_id)
@@ -22,10 +15,7 @@ WorkerPool::WorkerPool(StateStore& store, RunExecutor& executor, std::shared_ptr
       options_(options),
       node_id_(std::move(node_id)),
       worker_waker_(clock),
-      heartbeat_waker_(clock) {
-  metrics_.duration_bounds.assign(kDurationBounds.begin(), kDurationBounds.end());
-  metrics_.duration_counts.assign(kDurationBounds.size() + 1, 0);
-}
+      heartbeat_waker_(clock) {}
 
 void WorkerPool::Start() {
   std::lock_guard lock(lifecycle_mu_);
@@ -106,29 +96,11 @@ bool WorkerPool::ClaimAndRun(const std::string& worker_id) {
     throw;
   }
   leave();
-  RecordMetrics(report);
+  metrics_.Record(claimed->run.export_id, report,
+                  report.status == RunStatus::kCancelled &&
+                      control->reason.load() == RunControl::Reason::kCancelled);
   worker_waker_.Wake();  // a finished run may unblock another (same interval, backfill slot)
   return true;
-}
-
-void WorkerPool::RecordMetrics(const AttemptReport& r) {
-  if (r.status != RunStatus::kCompleted && r.status != RunStatus::kFailed &&
-      r.status != RunStatus::kFailedRetryable) {
-    return;
-  }
-  std::lock_guard lock(metrics_mu_);
-  metrics_.rows_exported += r.rows;
-  metrics_.bytes_exported += r.bytes;
-  metrics_.duration_sum += r.seconds;
-  for (size_t i = 0; i < kDurationBounds.size(); ++i) {
-    if (r.seconds <= kDurationBounds[i]) ++metrics_.duration_counts[i];
-  }
-  ++metrics_.duration_counts.back();
-}
-
-WorkerMetrics WorkerPool::Metrics() {
-  std::lock_guard lock(metrics_mu_);
-  return metrics_;
 }
 
 void WorkerPool::StopRuns(const std::vector<std::string>& run_ids, RunControl::Reason reason) {

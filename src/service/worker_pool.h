@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "service/run_executor.h"
+#include "service/run_metrics.h"
 #include "state/state_store.h"
 
 namespace bx {
@@ -27,14 +28,6 @@ struct WorkerPoolOptions {
   Micros heartbeat = 10 * kMicrosPerSecond;
   Micros idle_tick = 1 * kMicrosPerSecond;  // an idle worker looks again at least this often
   Micros shutdown_grace = 10 * kMicrosPerSecond;
-};
-
-// What the workers of this node did since it started, for /metrics.
-struct WorkerMetrics {
-  uint64_t rows_exported = 0, bytes_exported = 0;
-  std::vector<double> duration_bounds;    // seconds, ascending
-  std::vector<uint64_t> duration_counts;  // cumulative, one per bound, then +Inf
-  double duration_sum = 0;
 };
 
 class WorkerPool {
@@ -52,7 +45,9 @@ class WorkerPool {
   bool Busy();
   // Waits (at most `timeout`) until a worker finished something.
   void WaitForProgress(std::chrono::milliseconds timeout);
-  WorkerMetrics Metrics();
+  // What the workers of this process did, per export id (for /metrics).
+  std::map<std::string, ExportMetrics> Metrics() { return metrics_.Snapshot(); }
+  void ForgetExports(const std::vector<std::string>& export_ids) { metrics_.Forget(export_ids); }
 
  private:
   struct ActiveRun {
@@ -62,7 +57,6 @@ class WorkerPool {
 
   void WorkerLoop(size_t index);
   bool ClaimAndRun(const std::string& worker_id);
-  void RecordMetrics(const AttemptReport& r);
   void HandBackAfterGrace();
   void HeartbeatLoop();
   Micros Now() const { return clock_->Now(); }
@@ -88,8 +82,7 @@ class WorkerPool {
   std::condition_variable active_cv_;
   std::map<std::string, ActiveRun> active_;
 
-  std::mutex metrics_mu_;
-  WorkerMetrics metrics_;
+  RunMetrics metrics_;
 };
 
 }  // namespace bx

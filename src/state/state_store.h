@@ -135,6 +135,9 @@ class StateStore {
   virtual std::vector<RunStatus> RecentFinishedStatuses(const std::string& export_id,
                                                         size_t limit) = 0;
   virtual std::map<RunStatus, uint64_t> CountRunsByStatus() = 0;
+  // Export id -> the latest data_interval_end of its Completed runs, for each export that is not
+  // deleted and has one (how far its data is exported, by whichever node).
+  virtual std::map<std::string, Micros> LastCompletedIntervalEnds() = 0;
   // Runs a ClaimRun at `now` could take (ignoring the backfill concurrency bound).
   virtual uint64_t CountDueRuns(Micros now) = 0;
   // When the next queued run becomes due, if any is queued.

@@ -505,6 +505,42 @@ TEST_P(StateStoreConformance, CountsAndRecentStatuses) {
   EXPECT_EQ(store_->CountDueRuns(kT0), 1u);
 }
 
+TEST_P(StateStoreConformance, LastCompletedIntervalEndIsTheLatestIntervalNotTheLatestRun) {
+  AddExport("e1");
+  Schedule("e1", 4);
+  std::vector<StoredRun> claimed;
+  for (int i = 0; i < 4; ++i) claimed.push_back(*Claim(kT0, "w" + std::to_string(i)));
+  // Hour 2 completes first, hour 0 last (a retry of an old interval), hour 3 fails, hour 1 will
+  // be retried: the end of hour 2 is how far e1 is exported.
+  auto finish = [&](int hour, RunStatus status, Micros at) {
+    ASSERT_TRUE(
+        store_->FinishRun(claimed[hour].run.id, claimed[hour].fencing_token, Outcome(status, at)));
+  };
+  finish(2, RunStatus::kCompleted, kT0 + kSecond);
+  finish(3, RunStatus::kFailed, kT0 + 2 * kSecond);
+  finish(1, RunStatus::kFailedRetryable, kT0 + 3 * kSecond);
+  finish(0, RunStatus::kCompleted, kT0 + 4 * kSecond);
+  // e2 never completed a run; e3 did but is deleted.
+  AddExport("e2");
+  Schedule("e2", 1);
+  auto e2 = Claim(kT0 + 4 * kSecond);
+  ASSERT_TRUE(e2);
+  ASSERT_EQ(e2->run.export_id, "e2");
+  store_->FinishRun(e2->run.id, e2->fencing_token, Outcome(RunStatus::kFailed, kT0 + 5 * kSecond));
+  AddExport("e3");
+  Schedule("e3", 1);
+  auto e3 = Claim(kT0 + 4 * kSecond);  // before e1's hour 1 is due again
+  ASSERT_TRUE(e3);
+  ASSERT_EQ(e3->run.export_id, "e3");
+  store_->FinishRun(e3->run.id, e3->fencing_token,
+                    Outcome(RunStatus::kCompleted, kT0 + 6 * kSecond));
+  EXPECT_EQ(store_->LastCompletedIntervalEnds(),
+            (std::map<std::string, Micros>{{"e1", kT0 + 3 * kHour}, {"e3", kT0 + kHour}}));
+  store_->DeleteExport("e3", kT0 + 7 * kSecond);
+  EXPECT_EQ(store_->LastCompletedIntervalEnds(),
+            (std::map<std::string, Micros>{{"e1", kT0 + 3 * kHour}}));
+}
+
 TEST_P(StateStoreConformance, ConcurrentWorkersClaimEveryRunExactlyOnce) {
   AddExport("e1");
   Schedule("e1", 200);

@@ -93,6 +93,10 @@ constexpr Sql kRecentFinished = {
     "ORDER BY finished_at DESC, seq DESC LIMIT $2"};
 constexpr Sql kCountByStatus = {"count_by_status",
                                 "SELECT status, COUNT(*) FROM runs GROUP BY status"};
+constexpr Sql kLastCompletedEnds = {
+    "last_completed_ends",
+    "SELECT e.id, (SELECT MAX(r.data_interval_end) FROM runs r WHERE r.export_id = e.id AND "
+    "r.status = 'Completed') FROM exports e WHERE NOT e.deleted"};
 constexpr Sql kCountDue = {"count_due",
                            "SELECT COUNT(*) FROM runs r JOIN exports e ON e.id = r.export_id "
                            "WHERE r.ready_at <= $1 AND NOT e.paused AND NOT e.deleted"};

@@ -269,6 +269,17 @@ std::map<RunStatus, uint64_t> PostgresStateStore::CountRunsByStatus() {
   });
 }
 
+std::map<std::string, Micros> PostgresStateStore::LastCompletedIntervalEnds() {
+  return pool_->Run(kIdempotent, [&](Connection& c) {
+    Result q = c.Exec(kLastCompletedEnds);
+    std::map<std::string, Micros> out;
+    for (int i = 0; i < q.rows(); ++i) {
+      if (auto end = q.OptionalInt(i, 1)) out[q.Text(i, 0)] = *end;
+    }
+    return out;
+  });
+}
+
 uint64_t PostgresStateStore::CountDueRuns(Micros now) {
   return pool_->Run(kIdempotent, [&](Connection& c) {
     return static_cast<uint64_t>(c.Exec(kCountDue, Params().Add(now)).Int(0, 0));

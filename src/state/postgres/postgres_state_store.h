@@ -59,6 +59,7 @@ class PostgresStateStore : public StateStore {
   std::vector<RunStatus> RecentFinishedStatuses(const std::string& export_id,
                                                 size_t limit) override;
   std::map<RunStatus, uint64_t> CountRunsByStatus() override;
+  std::map<std::string, Micros> LastCompletedIntervalEnds() override;
   uint64_t CountDueRuns(Micros now) override;
   std::optional<Micros> NextDueRunAt() override;
 

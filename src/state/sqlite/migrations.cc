@@ -93,7 +93,12 @@ UPDATE backfills SET created_runs = total_runs;
 CREATE INDEX backfills_planning ON backfills(seq) WHERE plan_cursor IS NOT NULL;
 )sql"};
 
-constexpr std::array<Migration, 3> kMigrations = {kV1, kV2, kV3};
+// /metrics' last successful interval end per export: one index seek per export.
+constexpr Migration kV4 = {4, R"sql(
+CREATE INDEX runs_completed_end ON runs(export_id, data_interval_end) WHERE status = 'Completed';
+)sql"};
+
+constexpr std::array<Migration, 4> kMigrations = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

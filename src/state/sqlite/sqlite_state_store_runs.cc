@@ -198,6 +198,18 @@ std::map<RunStatus, uint64_t> SqliteStateStore::CountRunsByStatus() {
   return out;
 }
 
+std::map<std::string, Micros> SqliteStateStore::LastCompletedIntervalEnds() {
+  std::lock_guard lock(mu_);
+  Statement& q = db_->Prepare(
+      "SELECT e.id, (SELECT MAX(r.data_interval_end) FROM runs r WHERE r.export_id = e.id AND "
+      "r.status = 'Completed') FROM exports e WHERE e.deleted = 0");
+  std::map<std::string, Micros> out;
+  while (q.Step()) {
+    if (auto end = q.OptionalInt(1)) out[q.Text(0)] = *end;
+  }
+  return out;
+}
+
 uint64_t SqliteStateStore::CountDueRuns(Micros now) {
   std::lock_guard lock(mu_);
   Statement& q = db_->Prepare(
