@@ -164,6 +164,27 @@ TEST_F(BadConfig, AFailedRunExitsOneWithTheErrorType) {
   EXPECT_NE(r.output.find("Failed  FileWriteError: "), std::string::npos) << r.output;
 }
 
+// `dest/link -> elsewhere` with prefix `link/x` wrote into elsewhere/x/.
+TEST_F(BadConfig, APrefixThroughASymbolicLinkFailsTheRunAndNothingLandsBehindIt) {
+  const fs::path elsewhere = dir_.path() / "elsewhere";
+  fs::create_directories(out());
+  fs::create_directories(elsewhere);
+  fs::create_directory_symlink(elsewhere, out() / "link");
+  nlohmann::json j = Valid();
+  j["destination"]["config"]["prefix"] = "link/x";
+  const fs::path config = dir_.path() / "export.json";
+  e2e::WriteFile(config, j.dump());
+  const auto r = RunBinary({"export", "--source", store_.string(), "--config", config.string(),
+                            "--start", "2024-01-15T00:00:00Z", "--end", "2024-01-15T01:00:00Z"});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(
+      r.output.find("Failed  FileWriteError: '" + (out() / "link").string() +
+                    "' is a symbolic link (to '" + elsewhere.string() + "') where key 'link/x/"),
+      std::string::npos)
+      << r.output;
+  EXPECT_TRUE(fs::is_empty(elsewhere));
+}
+
 }  // namespace
 }  // namespace bx
 

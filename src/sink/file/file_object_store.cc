@@ -1,27 +1,29 @@
 #include "sink/file/file_object_store.h"
 
 #include <algorithm>
-#include <system_error>
 
 #include "base/error.h"
-#include "io/local_file_sink.h"
+#include "sink/file/dir_file_sink.h"
+#include "sink/file/dir_handle.h"
 
 namespace bx {
 
 FileObjectStore::FileObjectStore(std::filesystem::path root) : root_(std::move(root)) {}
 
 std::unique_ptr<ByteSink> FileObjectStore::Open(const std::string& key) {
-  // Keys come from JoinKey, which refuses ".." and leading "/": they stay under root_.
-  return std::make_unique<LocalFileSink>(root_ / key);
+  const auto [dir, name] = SplitKey(key);
+  DirHandle at = *DirHandle::OpenRoot(root_, true)->Enter(dir, true, key);
+  return std::make_unique<DirFileSink>(std::move(at), name, true);
 }
 
 void FileObjectStore::RemoveStale(const std::string& prefix, const std::string& base_name,
                                   const std::vector<std::string>& keep) {
-  const std::filesystem::path dir = prefix.empty() ? root_ : root_ / prefix;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
+  const auto root = DirHandle::OpenRoot(root_, false);
+  if (!root) return;
+  const auto dir =
+      root->Enter(prefix, false, prefix.empty() ? base_name : prefix + "/" + base_name);
+  if (!dir) return;
+  for (const std::string& name : dir->List()) {
     // A temporary file of this interval is what an attempt that died (kill -9) before renaming
     // left behind: runs of one interval never overlap, so no live writer owns it.
     const bool dead_temporary = name.size() > 1 && name[0] == '.' &&
@@ -30,31 +32,19 @@ void FileObjectStore::RemoveStale(const std::string& prefix, const std::string& 
     if (!IsIntervalObjectName(name, base_name) && !dead_temporary) continue;
     const std::string key = prefix.empty() ? name : prefix + "/" + name;
     if (std::find(keep.begin(), keep.end(), key) != keep.end()) continue;
-    std::filesystem::remove(entry.path(), ec);
-    if (ec) {
-      throw Error(ErrorKind::kRetryable, "FileWriteError",
-                  "cannot remove stale file '" + entry.path().string() + "': " + ec.message());
-    }
-  }
-  if (ec) {
-    throw Error(ErrorKind::kRetryable, "FileWriteError",
-                "cannot list '" + dir.string() + "': " + ec.message());
+    dir->RemoveFile(name);
   }
 }
 
 void FileObjectStore::Check() {
   // Creating the directory and a probe file proves it exists (or can be made) and is writable.
-  CreateDirectories(root_);
-  const std::filesystem::path probe = root_ / ".batch-export-check";
-  LocalFileSink sink(probe);
+  DirHandle root = *DirHandle::OpenRoot(root_, true);
+  const std::string probe = ".batch-export-check";
+  root.RemoveFile(probe);  // a probe a killed check left
+  DirFileSink sink(root.Dup(), probe, false);
   sink.Append("batch-export check\n");
   sink.Finish();
-  std::error_code ec;
-  std::filesystem::remove(probe, ec);
-  if (ec) {
-    throw Error(ErrorKind::kNonRetryable, "FileWriteError",
-                "cannot remove '" + probe.string() + "': " + ec.message());
-  }
+  root.RemoveFile(probe);
 }
 
 std::string FileObjectStore::Locate(const std::string& key) const { return (root_ / key).string(); }
