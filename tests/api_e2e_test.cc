@@ -498,5 +498,24 @@ TEST_F(ServeE2e, DeeplyNestedBodiesAreRefusedAndTheServiceLives) {
   EXPECT_EQ(json::parse(shown->body)["name"], "deep");
 }
 
+// A prefix with a newline or NUL is a 400 naming the field, the character shown escaped.
+TEST_F(ServeE2e, ControlCharactersInAPrefixAreA400NamingTheField) {
+  httplib::Client client("127.0.0.1", server_->port());
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token_}};
+  json def = json::parse(e2e::ReadFile(WriteExport("control")));
+  for (const std::string& prefix : {std::string("events\n{year}"), std::string("a\0b", 3)}) {
+    def["destination"]["config"]["prefix"] = prefix;
+    const auto r = client.Post("/api/batch_exports", auth, def.dump(), "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << r->body;
+    const json body = json::parse(r->body);
+    EXPECT_EQ(body["type"], "InvalidArgument") << body;
+    EXPECT_EQ(body["attr"], "destination.config.prefix") << body;
+    const std::string detail = body["detail"];
+    EXPECT_NE(detail.find("holds the control character U+000"), std::string::npos) << detail;
+    for (const char c : detail) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << detail;
+  }
+}
+
 }  // namespace
 }  // namespace bx

@@ -164,6 +164,24 @@ TEST_F(BadConfig, AFailedRunExitsOneWithTheErrorType) {
   EXPECT_NE(r.output.find("Failed  FileWriteError: "), std::string::npos) << r.output;
 }
 
+// A newline in a prefix made a directory with a newline in its name; a NUL failed at run time
+// with a raw NUL in the message.
+TEST_F(BadConfig, ControlCharactersInAPrefixAreRefusedShownEscaped) {
+  for (const std::string& prefix : {std::string("events\n{year}"), std::string("a\0b", 3)}) {
+    nlohmann::json j = Valid();
+    j["destination"]["config"]["prefix"] = prefix;
+    const auto r = Export(j.dump());
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("destination.config.prefix: '"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("' holds the control character U+000"), std::string::npos) << r.output;
+    EXPECT_TRUE(r.output.find("'events\\u000A{year}'") != std::string::npos ||
+                r.output.find("'a\\u0000b'") != std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.output.find('\0'), std::string::npos) << "a raw NUL in the output";
+    EXPECT_EQ(r.output.find("events\n"), std::string::npos) << "a raw newline in the message";
+  }
+}
+
 // `dest/link -> elsewhere` with prefix `link/x` wrote into elsewhere/x/.
 TEST_F(BadConfig, APrefixThroughASymbolicLinkFailsTheRunAndNothingLandsBehindIt) {
   const fs::path elsewhere = dir_.path() / "elsewhere";

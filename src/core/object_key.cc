@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/error.h"
 
 namespace bx {
@@ -89,7 +91,29 @@ std::string JoinKey(std::string_view prefix, std::string_view name) {
   return key;
 }
 
+void RejectControlCharacters(std::string_view value, const std::string& field) {
+  const auto is_control = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  };
+  const auto first = std::find_if(value.begin(), value.end(), is_control);
+  if (first == value.end()) return;
+  std::string shown;
+  for (const char c : value) {
+    if (is_control(c)) {
+      shown += fmt::format("\\u{:04X}", static_cast<unsigned char>(c));
+    } else {
+      shown.push_back(c);
+    }
+  }
+  throw InvalidArgument(
+      field, fmt::format("'{}' holds the control character U+{:04X} at byte {}; control "
+                         "characters (U+0000 to U+001F, U+007F) are not allowed here",
+                         shown, static_cast<unsigned char>(*first), first - value.begin()));
+}
+
 void ValidatePrefixTemplate(std::string_view prefix_template, const std::string& field) {
+  RejectControlCharacters(prefix_template, field);
   std::string ignored;
   if (!AppendSegments(prefix_template, ignored)) {
     throw InvalidArgument(field, "'..' segments are not allowed in a prefix");

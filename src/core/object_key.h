@@ -23,8 +23,14 @@ std::string RenderPrefix(std::string_view prefix_template, const Interval& inter
 // InvalidArgument for a ".." segment: a key may never climb out of its destination.
 std::string JoinKey(std::string_view prefix, std::string_view name);
 
-// Throws InvalidArgument naming `field` when a prefix template holds a ".." segment.
+// Throws InvalidArgument naming `field` when a prefix template holds a ".." segment or a control
+// character.
 void ValidatePrefixTemplate(std::string_view prefix_template, const std::string& field);
+
+// Throws InvalidArgument naming `field` when `value` holds a control character (U+0000 to
+// U+001F, U+007F): a name that becomes part of a path or key. The message shows the value with
+// such characters escaped as JSON does (a line break as backslash-u-000A), never raw.
+void RejectControlCharacters(std::string_view value, const std::string& field);
 
 struct KeyLayout {
   std::string prefix_template;

@@ -110,5 +110,17 @@ TEST(ObjectKey, NeverClimbsOutOfTheDestination) {
   EXPECT_EQ(JoinKey("./a/./", "b"), "a/b");
 }
 
+TEST(ObjectKey, ControlCharactersAreRefusedWithTheFieldAndShownEscaped) {
+  try {
+    ValidatePrefixTemplate(std::string("a\nb\0", 4), "destination.config.prefix");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(),
+              "destination.config.prefix: 'a\\u000Ab\\u0000' holds the control character U+000A "
+              "at byte 1; control characters (U+0000 to U+001F, U+007F) are not allowed here");
+  }
+  EXPECT_NO_THROW(ValidatePrefixTemplate("caf\u00e9/{year}", "p"));
+}
+
 }  // namespace
 }  // namespace bx

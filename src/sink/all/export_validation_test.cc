@@ -189,5 +189,53 @@ TEST(ExportDefinitionS3, MistakesNameTheirField) {
   }
 }
 
+// A newline in a prefix once made a directory with a newline in its name, and a NUL passed
+// validation to fail at run time with a raw NUL in the message.
+TEST(ExportDefinition, ControlCharactersInPrefixesPathsAndBucketsAreRefusedShownEscaped) {
+  const nlohmann::json s3 = {{"bucket_name", "bkt"}, {"region", "us-east-1"}};
+  const nlohmann::json compatible = {{"bucket_name", "bkt"}, {"endpoint_url", "http://h:9000"}};
+  struct Case {
+    nlohmann::json definition;
+    std::string field;
+    std::string shown;
+  };
+  auto with = [](nlohmann::json j, const std::string& pointer, const std::string& value) {
+    j[nlohmann::json::json_pointer(pointer)] = value;
+    return j;
+  };
+  const std::string nul("a\0b", 3);
+  const std::vector<Case> cases = {
+      {with(Valid(), "/destination/config/prefix", "events\n{year}"), "destination.config.prefix",
+       "'events\\u000A{year}'"},
+      {with(Valid(), "/destination/config/prefix", nul), "destination.config.prefix",
+       "'a\\u0000b'"},
+      {with(Valid(), "/destination/config/prefix", "x\x7f"), "destination.config.prefix",
+       "'x\\u007F'"},
+      {with(Valid(), "/destination/config/prefix", "tab\there"), "destination.config.prefix",
+       "'tab\\u0009here'"},
+      {with(Valid(), "/destination/config/path", "/tmp/out\r"), "destination.config.path",
+       "'/tmp/out\\u000D'"},
+      {with(WithDestination("S3", s3), "/destination/config/prefix", "p\n"),
+       "destination.config.prefix", "'p\\u000A'"},
+      {with(WithDestination("S3Compatible", compatible), "/destination/config/prefix", nul),
+       "destination.config.prefix", "'a\\u0000b'"},
+      {with(WithDestination("S3Compatible", compatible), "/destination/config/bucket_name",
+            "bkt\n"),
+       "destination.config.bucket_name", "'bkt\\u000A'"},
+  };
+  for (const Case& c : cases) {
+    const std::string message = FieldError(c.definition);
+    EXPECT_EQ(message.rfind(c.field + ": " + c.shown + " holds the control character U+", 0), 0u)
+        << message;
+    for (const char ch : message) {
+      EXPECT_FALSE(static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+          << "a raw control character in: " << c.field;
+    }
+  }
+  // Other characters, non-ASCII ones included, stay allowed.
+  EXPECT_EQ(FieldError(with(Valid(), "/destination/config/prefix", "caf\u00e9 {year}/x y")),
+            "no error");
+}
+
 }  // namespace
 }  // namespace bx

@@ -1,5 +1,6 @@
 #include "sink/file/file_destination.h"
 
+#include "core/object_key.h"
 #include "sink/file/file_object_store.h"
 #include "sink/objects/object_store_destination.h"
 
@@ -9,6 +10,7 @@ FileDestinationConfig ParseFileDestinationConfig(const nlohmann::json& config) {
   JsonFields fields = DestinationConfigFields(config);
   FileDestinationConfig file;
   file.path = fields.RequiredString("path");
+  RejectControlCharacters(file.path, fields.Path("path"));
   file.output = ParseFileOutput(fields);
   fields.RejectUnknown();
   return file;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "core/object_key.h"
 #include "sink/objects/object_store_destination.h"
 #include "sink/s3/s3_object_store.h"
 
@@ -134,6 +135,7 @@ S3DestinationConfig ParseS3DestinationConfig(const nlohmann::json& json, bool co
   S3DestinationConfig s3;
   s3.compatible = compatible;
   s3.bucket_name = config.RequiredString("bucket_name");
+  RejectControlCharacters(s3.bucket_name, config.Path("bucket_name"));
   ValidateBucketName(s3.bucket_name, compatible, config.Path("bucket_name"));
   s3.region =
       compatible ? config.OptionalString("region").value_or("") : config.RequiredString("region");
