@@ -1,6 +1,7 @@
-// `batch-export serve` as a real process: the CLI client round trip, every API endpoint over
-// HTTP with the real service, 401 without the token, secrets and the token never in a response
-// or the server's log, capture into the store, SIGTERM exits 0.
+// `batch-export serve` as a real process: the CLI client round trip, every API
+// endpoint over HTTP with the real service, 401 without the token, secrets and
+// the token never in a response or the server's log, capture into the store,
+// SIGTERM exits 0.
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -55,7 +56,8 @@ TEST(ClientCli, HelpOnEveryCommandAndBadFlagsExitTwo) {
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << r.output;
   }
   EXPECT_NE(RunBinary({"runs", "retry", "--help"}).output.find("--export"), std::string::npos);
-  EXPECT_EQ(RunBinary({"backfills", "cancel", "some-id"}).status, 2);  // --export is required
+  EXPECT_EQ(RunBinary({"backfills", "cancel", "some-id"}).status,
+            2);  // --export is required
   EXPECT_EQ(RunBinary({"serve", "--listen", "nonsense"}).status, 2);
 }
 
@@ -64,7 +66,8 @@ TEST_F(ServeE2e, TokenPrintedOnceAndStored0600) {
   struct stat st {};
   ASSERT_EQ(::stat((data_dir() / "api-token").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  // A second start with the same data dir reuses the token and does not print it.
+  // A second start with the same data dir reuses the token and does not print
+  // it.
   ASSERT_EQ(server_->Terminate(), 0);
   const fs::path second_logs = dir_.path() / "second";
   fs::create_directories(second_logs);
@@ -79,8 +82,8 @@ TEST_F(ServeE2e, TokenPrintedOnceAndStored0600) {
   server_.reset();
 }
 
-// state.db (bucket names, endpoints, key ids) and its -wal/-shm were 0644, and a 0644
-// secret.key was used silently.
+// state.db (bucket names, endpoints, key ids) and its -wal/-shm were 0644, and
+// a 0644 secret.key was used silently.
 TEST_F(ServeE2e, DataDirIsPrivateAndAnExposedSecretKeyIsRefused) {
   CliJson({"exports", "create", "--file", WriteExport("private").string()});
   const auto mode = [](const fs::path& p) {
@@ -94,7 +97,8 @@ TEST_F(ServeE2e, DataDirIsPrivateAndAnExposedSecretKeyIsRefused) {
     EXPECT_EQ(mode(entry.path()) & 077, 0u) << entry.path() << " is readable by others";
     ++files;
   }
-  EXPECT_GE(files, 5u);  // api-token, secret.key, state.db, state.db-wal, state.db-shm
+  EXPECT_GE(files,
+            5u);  // api-token, secret.key, state.db, state.db-wal, state.db-shm
   ASSERT_EQ(server_->Terminate(), 0);
   server_.reset();
 
@@ -235,8 +239,8 @@ TEST_F(ServeE2e, EveryEndpointAuthAndSecrets) {
   EXPECT_EQ(e["destination"]["config"]["aws_secret_access_key"], json({{"set", true}}));
   EXPECT_EQ(call({"POST", base + "/pause", "", 200})["paused"], true);
   EXPECT_EQ(call({"POST", base + "/unpause", R"({"backfill": false})", 200})["paused"], false);
-  // The check, backfills and runs on a File export: S3 calls to a bucket that is not there would
-  // retry for long.
+  // The check, backfills and runs on a File export: S3 calls to a bucket that
+  // is not there would retry for long.
   const json file_export = {
       {"name", "to files"},
       {"interval", "hour"},
@@ -296,7 +300,8 @@ TEST_F(ServeE2e, EveryEndpointAuthAndSecrets) {
 }
 
 TEST_F(ServeE2e, CaptureWritesTheStore) {
-  httplib::Client client("127.0.0.1", server_->port());  // capture needs no token
+  httplib::Client client("127.0.0.1",
+                         server_->port());  // capture needs no token
   json batch = json::array();
   for (int i = 0; i < 100; ++i) {
     batch.push_back({{"event", i % 10 == 0 ? json(nullptr) : json("signup")},
@@ -315,12 +320,13 @@ TEST_F(ServeE2e, CaptureWritesTheStore) {
   EXPECT_EQ(count.output, "90\n");
 }
 
-// With BATCH_EXPORT_URL / BATCH_EXPORT_TOKEN set, --url / --token were ignored: a command
-// could go to another server than the one named.
+// With BATCH_EXPORT_URL / BATCH_EXPORT_TOKEN set, --url / --token were ignored:
+// a command could go to another server than the one named.
 TEST_F(ServeE2e, FlagsWinOverTheEnvironment) {
   CliJson({"exports", "create", "--file", WriteExport("flags").string()});
   const std::string binary = e2e::ShellQuote(BX_BINARY);
-  // The environment names a server that is not there and a wrong token; the flags the real ones.
+  // The environment names a server that is not there and a wrong token; the
+  // flags the real ones.
   auto r =
       e2e::RunShell("BATCH_EXPORT_URL=http://127.0.0.1:1 BATCH_EXPORT_TOKEN=wrong-token " + binary +
                     " exports list --json --url " + server_->url() + " --token " + token_);
@@ -349,7 +355,8 @@ TEST_F(ServeE2e, EveryRunTransitionIsLoggedWithTheExportsNameAndId) {
   const json broken = CliJson({"exports", "create", "--file", broken_file.string()});
   Cli({"backfills", "create", broken["id"], "--start", "2024-01-01T00:00:00Z", "--end",
        "2024-01-01T01:00:00Z"});
-  // The path cannot be created (retryable: an operator may fix it); the first attempt fails.
+  // The path cannot be created (retryable: an operator may fix it); the first
+  // attempt fails.
   const std::string broken_who =
       "of export 'logged-broken' (" + broken["id"].get<std::string>() + ")";
   const std::string broken_line = broken_who + " attempt 1 failed: 2024-01-01T00:00:00";
@@ -374,7 +381,8 @@ TEST_F(ServeE2e, EveryRunTransitionIsLoggedWithTheExportsNameAndId) {
   EXPECT_EQ(log.find(broken_who + " completed"), std::string::npos) << log;
 }
 
-// 12 checks against an unreachable endpoint took 17-20 s each and made a list call take 18 s.
+// 12 checks against an unreachable endpoint took 17-20 s each and made a list
+// call take 18 s.
 TEST_F(ServeE2e, ChecksOfAnUnreachableEndpointEndInTimeAndNeverBlockTheApi) {
   // A port that accepts connections (the kernel's backlog) and never answers.
   const int blackhole = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -432,7 +440,8 @@ TEST_F(ServeE2e, ChecksOfAnUnreachableEndpointEndInTimeAndNeverBlockTheApi) {
       << ::testing::PrintToString(statuses);
 }
 
-// A second `serve` on the same port once started as well and took half the connections.
+// A second `serve` on the same port once started as well and took half the
+// connections.
 TEST_F(ServeE2e, ASecondServerOnTheSamePortExitsWithAClearError) {
   const std::string address = "127.0.0.1:" + std::to_string(server_->port());
   std::string command = "timeout 30 " + e2e::ShellQuote(BX_BINARY);
@@ -456,8 +465,9 @@ TEST_F(ServeE2e, ASecondServerOnTheSamePortExitsWithAClearError) {
   CliJson({"exports", "create", "--file", WriteExport("after").string()});  // TearDown wants a POST
 }
 
-// JSON nested 100,000 levels deep once overflowed the stack and killed the whole service, from
-// the unauthenticated capture path (a 961-byte gzip body) and from PATCH.
+// JSON nested 100,000 levels deep once overflowed the stack and killed the
+// whole service, from the unauthenticated capture path (a 961-byte gzip body)
+// and from PATCH.
 TEST_F(ServeE2e, DeeplyNestedBodiesAreRefusedAndTheServiceLives) {
   const auto nested = [](const std::string& open, const std::string& close) {
     std::string s;
@@ -498,7 +508,8 @@ TEST_F(ServeE2e, DeeplyNestedBodiesAreRefusedAndTheServiceLives) {
   EXPECT_EQ(json::parse(shown->body)["name"], "deep");
 }
 
-// A prefix with a newline or NUL is a 400 naming the field, the character shown escaped.
+// A prefix with a newline or NUL is a 400 naming the field, the character shown
+// escaped.
 TEST_F(ServeE2e, ControlCharactersInAPrefixAreA400NamingTheField) {
   httplib::Client client("127.0.0.1", server_->port());
   const httplib::Headers auth = {{"Authorization", "Bearer " + token_}};
@@ -515,6 +526,49 @@ TEST_F(ServeE2e, ControlCharactersInAPrefixAreA400NamingTheField) {
     EXPECT_NE(detail.find("holds the control character U+000"), std::string::npos) << detail;
     for (const char c : detail) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << detail;
   }
+}
+
+// A second export writing the place of another (a team's, a Parquet one) is a
+// 409 naming the other; its own prefix is accepted, and a PATCH moving it back
+// is a 409 again.
+TEST_F(ServeE2e, ASecondExportWritingTheSamePlaceIsA409NamingTheFirst) {
+  httplib::Client client("127.0.0.1", server_->port());
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token_}};
+  auto post = [&](const json& body) {
+    const auto r = client.Post("/api/batch_exports", auth, body.dump(), "application/json");
+    EXPECT_TRUE(r);
+    return r ? std::make_pair(r->status, json::parse(r->body)) : std::make_pair(0, json());
+  };
+  json def = json::parse(e2e::ReadFile(WriteExport("all teams")));
+  def["destination"]["config"]["prefix"] = "events/{year}";
+  const auto [created, first] = post(def);
+  ASSERT_EQ(created, 201) << first;
+  const std::string first_id = first["id"];
+  json team = def;
+  team["name"] = "team 2";
+  team["team_id"] = 2;
+  json parquet = def;
+  parquet["name"] = "as parquet";
+  parquet["destination"]["config"]["file_format"] = "Parquet";
+  parquet["destination"]["config"]["compression"] = "zstd";
+  for (const json& second : {team, parquet}) {
+    const auto [status, body] = post(second);
+    EXPECT_EQ(status, 409) << body;
+    EXPECT_EQ(body["type"], "Conflict") << body;
+    EXPECT_EQ(body["attr"], "destination") << body;
+    EXPECT_NE(body["detail"].get<std::string>().find("export 'all teams' (" + first_id +
+                                                     ") already writes to "),
+              std::string::npos)
+        << body;
+  }
+  parquet["destination"]["config"]["prefix"] = "parquet/{year}";
+  const auto [accepted, other] = post(parquet);
+  ASSERT_EQ(accepted, 201) << other;
+  const auto moved = client.Patch("/api/batch_exports/" + other["id"].get<std::string>(), auth,
+                                  R"({"destination": {"config": {"prefix": "events/{year}"}}})",
+                                  "application/json");
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->status, 409) << moved->body;
 }
 
 }  // namespace

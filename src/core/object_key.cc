@@ -80,6 +80,20 @@ bool AppendSegments(std::string_view path, std::string& out) {
   return true;
 }
 
+// AppendSegments without the ".." check (a validated template has none as a whole segment).
+void AppendSegmentsLenient(std::string_view path, std::string& out) {
+  size_t pos = 0;
+  while (pos < path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    const std::string_view seg = path.substr(pos, slash - pos);
+    pos = slash + 1;
+    if (seg.empty() || seg == ".") continue;
+    if (!out.empty()) out.push_back('/');
+    out.append(seg);
+  }
+}
+
 }  // namespace
 
 std::string JoinKey(std::string_view prefix, std::string_view name) {
@@ -118,6 +132,24 @@ void ValidatePrefixTemplate(std::string_view prefix_template, const std::string&
   if (!AppendSegments(prefix_template, ignored)) {
     throw InvalidArgument(field, "'..' segments are not allowed in a prefix");
   }
+}
+
+PrefixStart StaticPrefixStart(std::string_view tmpl) {
+  PrefixStart out;
+  const size_t cut = tmpl.find_first_of("{}");
+  out.fixed = cut == std::string_view::npos;
+  const std::string_view raw = tmpl.substr(0, cut);
+  // Complete segments are normalized as JoinKey does; the text after the last '/' of a template
+  // with variables is the start of a segment a variable completes (never empty, never "/").
+  const size_t last_slash = raw.rfind('/');
+  const std::string_view complete =
+      out.fixed ? raw : raw.substr(0, last_slash == std::string_view::npos ? 0 : last_slash);
+  AppendSegmentsLenient(complete, out.text);
+  if (!out.fixed) {
+    if (!out.text.empty()) out.text.push_back('/');
+    out.text.append(raw.substr(last_slash == std::string_view::npos ? 0 : last_slash + 1));
+  }
+  return out;
 }
 
 IntervalKeys::IntervalKeys(const KeyLayout& layout, const Interval& interval,

@@ -32,6 +32,15 @@ void ValidatePrefixTemplate(std::string_view prefix_template, const std::string&
 // such characters escaped as JSON does (a line break as backslash-u-000A), never raw.
 void RejectControlCharacters(std::string_view value, const std::string& field);
 
+// What every rendering of a prefix template starts with. `fixed`: the template has no variables
+// and `text` is its one rendering (normalized like JoinKey). Otherwise every rendering, after
+// JoinKey's normalization, begins with `text` (complete segments end in '/').
+struct PrefixStart {
+  std::string text;
+  bool fixed = true;
+};
+PrefixStart StaticPrefixStart(std::string_view prefix_template);
+
 struct KeyLayout {
   std::string prefix_template;
   FileFormat format = FileFormat::kJsonLines;

@@ -110,6 +110,36 @@ TEST(ObjectKey, NeverClimbsOutOfTheDestination) {
   EXPECT_EQ(JoinKey("./a/./", "b"), "a/b");
 }
 
+TEST(ObjectKey, StaticPrefixStartIsWhatEveryRenderingStartsWith) {
+  const Interval hour = Span("2024-03-05T06:00:00Z", "2024-03-05T07:00:00Z");
+  struct Case {
+    std::string tmpl;
+    std::string start;
+    bool fixed;
+  };
+  for (const Case& c : std::vector<Case>{{"", "", true},
+                                         {"/a//./b/", "a/b", true},
+                                         {"{year}", "", false},
+                                         {"/{year}", "", false},
+                                         {"ab{year}", "ab", false},
+                                         {"ab/{year}", "ab/", false},
+                                         {"/x/./ab{table}/{day}", "x/ab", false},
+                                         {".{year}", ".", false},
+                                         {"a/..{year}", "a/..", false},
+                                         {"a/{nope}/b", "a/", false},
+                                         {"a/}", "a/", false}}) {
+    const PrefixStart start = StaticPrefixStart(c.tmpl);
+    EXPECT_EQ(start.text, c.start) << c.tmpl;
+    EXPECT_EQ(start.fixed, c.fixed) << c.tmpl;
+    const std::string rendered = JoinKey(RenderPrefix(c.tmpl, hour, "events", nullptr), "");
+    if (c.fixed) {
+      EXPECT_EQ(rendered, start.text) << c.tmpl;
+    } else {
+      EXPECT_EQ(rendered.rfind(start.text, 0), 0u) << c.tmpl << " rendered " << rendered;
+    }
+  }
+}
+
 TEST(ObjectKey, ControlCharactersAreRefusedWithTheFieldAndShownEscaped) {
   try {
     ValidatePrefixTemplate(std::string("a\nb\0", 4), "destination.config.prefix");

@@ -26,6 +26,7 @@ HttpError ToHttpError(const Error& e) {
     out.status = 404;
   } else if (e.type() == "Conflict") {
     out.status = 409;
+    out.attr = FieldOfMessage(e.message());
   } else if (e.type() == "TooManyRequests") {
     out.status = 429;
   } else if (e.type() == "PayloadTooLarge") {

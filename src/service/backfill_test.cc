@@ -29,7 +29,7 @@ std::string ErrorOf(const std::function<void()>& f) {
 TEST_F(ServiceTest, BackfillRequestsAreValidated) {
   auto service = Start();
   const std::string hourly = service->CreateExport(ExportJson("hour", out())).id;
-  const std::string daily = service->CreateExport(ExportJson("day", out())).id;
+  const std::string daily = service->CreateExport(ExportJson("day", out("daily"))).id;
   auto create = [&](const std::string& id, const char* start, const char* end) {
     return ErrorOf([&] { service->CreateBackfill(id, {{"start_at", start}, {"end_at", end}}); });
   };

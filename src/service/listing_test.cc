@@ -180,6 +180,7 @@ TEST_F(ServiceTest, AwsAccessKeyIdIsWriteOnlyAndSealedAtRest) {
     body["destination"] = {{"type", type},
                            {"config",
                             {{"bucket_name", "my-bucket"},
+                             {"prefix", type},  // one bucket, one place per export
                              {"region", "us-east-1"},
                              {"aws_access_key_id", "AKIAKEYID4TEST"},
                              {"aws_secret_access_key", "TOPSECRET123"}}}};

@@ -12,6 +12,7 @@
 #include "service/backfill_plan.h"
 #include "service/destination_check.h"
 #include "service/ids.h"
+#include "service/location_conflicts.h"
 #include "service/pages.h"
 #include "service/run_executor.h"
 #include "service/schedule_planner.h"
@@ -105,6 +106,8 @@ class Service::Impl {
 
   ExportRecord CreateExport(const nlohmann::json& body) {
     const ExportDefinition def = ParseValidExport(body);
+    std::lock_guard lock(locations_mu_);  // two creates at once cannot both pass the check
+    RefuseOverlappingExports(*store_, def);
     const Micros now = Now();
     StoredExport e;
     e.id = NewUuid();
@@ -146,6 +149,8 @@ class Service::Impl {
     const ExportDefinition def = ParseValidExport(merged);
     const ExportDefinition old_def = StoredDefinition(old);
     const Micros now = Now();
+    std::lock_guard lock(locations_mu_);  // the check and the write it allows
+    RefuseOverlappingExports(*store_, def, old);
     if (!store_->UpdateExportConfig(id, StoredConfig(merged), now)) throw NotFound("export " + id);
     // A new grid or new bounds: continue from the first boundary of the new grid not yet done.
     if (def.schedule().NominalLength() != old_def.schedule().NominalLength() ||
@@ -357,6 +362,7 @@ class Service::Impl {
   std::unique_ptr<Scheduler> scheduler_;
   DestinationChecker checker_{options_.check_deadline, kMaxConcurrentChecks};
   std::mutex lifecycle_mu_;
+  std::mutex locations_mu_;  // a location check and the write it allows (location_conflicts.h)
   bool started_ = false, stopped_ = false;
 };
 

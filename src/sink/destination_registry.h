@@ -14,6 +14,7 @@
 
 #include "core/json_fields.h"
 #include "sink/destination.h"
+#include "sink/write_location.h"
 
 namespace bx {
 
@@ -26,6 +27,9 @@ struct DestinationType {
   std::function<std::unique_ptr<Destination>(const nlohmann::json& config)> make;
   // Config fields that are write-only through the API and encrypted at rest.
   std::vector<std::string> secret_fields;
+  // Where a valid `config` writes its keys, so that the service can refuse a second export
+  // writing the same place; unset for destinations whose writes cannot collide.
+  std::function<WriteLocation(const nlohmann::json& config)> location;
 };
 
 class DestinationRegistry {

@@ -21,6 +21,12 @@ ExportDefinition ParseValidExport(const nlohmann::json& json) {
   return def;
 }
 
+std::optional<WriteLocation> WriteLocationOf(const ExportDefinition& def) {
+  const DestinationType& type = Destinations().Get(def.destination_type);
+  if (!type.location) return std::nullopt;
+  return type.location(def.destination_config);
+}
+
 std::unique_ptr<Destination> MakeDestination(const ExportDefinition& def) {
   return Destinations().Get(def.destination_type).make(def.destination_config);
 }

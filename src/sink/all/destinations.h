@@ -4,6 +4,7 @@
 // sink/ and one line in destinations.cc.
 
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,10 @@ DestinationRegistry& Destinations();
 // ParseExportDefinition, and the destination's own validation of its config: throws
 // InvalidArgument naming the first wrong field.
 ExportDefinition ParseValidExport(const nlohmann::json& json);
+
+// Where a valid definition's destination writes its keys; std::nullopt for destination types
+// whose writes cannot collide.
+std::optional<WriteLocation> WriteLocationOf(const ExportDefinition& def);
 
 // The destination of a valid definition.
 std::unique_ptr<Destination> MakeDestination(const ExportDefinition& def);

@@ -16,6 +16,21 @@ FileDestinationConfig ParseFileDestinationConfig(const nlohmann::json& config) {
   return file;
 }
 
+WriteLocation FileWriteLocation(const FileDestinationConfig& file) {
+  // Resolved as far as it exists, so two spellings of one directory (relative, through a link)
+  // are one location.
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::weakly_canonical(file.path, ec);
+  if (ec) dir = std::filesystem::absolute(file.path, ec).lexically_normal();
+  std::string text = dir.string();
+  while (!text.empty() && text.back() == '/') text.pop_back();
+  WriteLocation location;
+  location.space = "file:" + text;
+  location.prefix_template = file.output.keys.prefix_template;
+  location.shown = text + "/" + location.prefix_template;
+  return location;
+}
+
 void RegisterFileDestination(DestinationRegistry& registry) {
   registry.Add({"File",
                 [](const nlohmann::json& config) { ParseFileDestinationConfig(config); },
@@ -24,7 +39,10 @@ void RegisterFileDestination(DestinationRegistry& registry) {
                   return std::make_unique<ObjectStoreDestination>(
                       std::make_shared<FileObjectStore>(file.path), std::move(file.output));
                 },
-                {}});
+                {},
+                [](const nlohmann::json& config) {
+                  return FileWriteLocation(ParseFileDestinationConfig(config));
+                }});
 }
 
 }  // namespace bx

@@ -19,6 +19,9 @@ struct FileDestinationConfig {
 // Throws InvalidArgument naming the field ("destination.config.path").
 FileDestinationConfig ParseFileDestinationConfig(const nlohmann::json& config);
 
+// The directory `path` resolved (as far as it exists) and the prefix.
+WriteLocation FileWriteLocation(const FileDestinationConfig& file);
+
 void RegisterFileDestination(DestinationRegistry& registry);
 
 }  // namespace bx

@@ -1,5 +1,6 @@
 #include "sink/s3/s3_destination.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <string_view>
@@ -193,6 +194,28 @@ S3DestinationConfig ParseS3DestinationConfig(const nlohmann::json& json, bool co
   return s3;
 }
 
+WriteLocation S3WriteLocation(const S3DestinationConfig& s3) {
+  WriteLocation location;
+  if (s3.compatible) {
+    // One server by its URL as written (scheme and host are case-insensitive).
+    std::string endpoint = s3.endpoint_url;
+    const size_t host_end = endpoint.find('/', endpoint.find("://") + 3);
+    for (size_t i = 0; i < std::min(host_end, endpoint.size()); ++i) {
+      endpoint[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(endpoint[i])));
+    }
+    while (endpoint.back() == '/') endpoint.pop_back();
+    location.space = "s3:" + endpoint + "/" + s3.bucket_name;
+    location.shown = endpoint + "/" + s3.bucket_name + "/";
+  } else {
+    // AWS bucket names are global: the region does not matter.
+    location.space = "s3:aws/" + s3.bucket_name;
+    location.shown = "s3://" + s3.bucket_name + "/";
+  }
+  location.prefix_template = s3.output.keys.prefix_template;
+  location.shown += location.prefix_template;
+  return location;
+}
+
 void RegisterS3Destinations(DestinationRegistry& registry) {
   // "AwsS3" is the reference product's name for "S3": the same destination under both names.
   for (const char* name : {"S3", "AwsS3", "S3Compatible"}) {
@@ -206,7 +229,10 @@ void RegisterS3Destinations(DestinationRegistry& registry) {
                     return std::make_unique<ObjectStoreDestination>(MakeS3ObjectStore(s3),
                                                                     std::move(s3.output));
                   },
-                  {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"}});
+                  {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"},
+                  [compatible](const nlohmann::json& config) {
+                    return S3WriteLocation(ParseS3DestinationConfig(config, compatible));
+                  }});
   }
 }
 

@@ -32,6 +32,9 @@ struct S3DestinationConfig {
 // Throws InvalidArgument naming the field ("destination.config.bucket_name").
 S3DestinationConfig ParseS3DestinationConfig(const nlohmann::json& config, bool compatible);
 
+// The bucket (on AWS, or on the S3Compatible endpoint) and the prefix.
+WriteLocation S3WriteLocation(const S3DestinationConfig& s3);
+
 // Registers "S3", "AwsS3" (the same) and "S3Compatible".
 void RegisterS3Destinations(DestinationRegistry& registry);
 
