@@ -10,15 +10,32 @@
 
 namespace bx {
 
+// One interval's objects, written out of sight and published together at the end, so that a
+// reader never sees part of an interval whose run has not finished.
+class StagedObjects {
+ public:
+  // Without Publish, what was written is discarded.
+  virtual ~StagedObjects() = default;
+  // A sink for `key` (in the interval's directory); the finished object stays out of sight.
+  virtual std::unique_ptr<ByteSink> Open(const std::string& key) = 0;
+  // Makes the finished objects visible, replacing what an earlier attempt at the interval left:
+  // first removes the interval's `manifest` if there is one (no manifest is ever visible beside
+  // files it does not describe), then publishes `files` in order, then `manifest` when this
+  // attempt wrote one, and last removes the interval's other objects (an earlier attempt's
+  // files that this one did not write, anything a killed attempt left out of sight).
+  virtual void Publish(const std::vector<std::string>& files, const std::string& manifest,
+                       bool with_manifest) = 0;
+  // Removes what was written out of sight. Never throws.
+  virtual void Discard() noexcept = 0;
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
-  // A sink for `key`; the object becomes visible, replacing any older one, when it is finished.
-  virtual std::unique_ptr<ByteSink> Open(const std::string& key) = 0;
-  // Deletes what an earlier attempt at the same interval wrote and this attempt did not: objects
-  // under `prefix` named `base_name` followed by '-', '.' or '_' whose keys are not in `keep`.
-  virtual void RemoveStale(const std::string& prefix, const std::string& base_name,
-                           const std::vector<std::string>& keep) = 0;
+  // Begins one interval's objects: keys `prefix` + "/" + `base_name` + ('-', '.' or '_') + ....
+  // Runs of one interval never overlap, so what an earlier attempt left is no live writer's.
+  virtual std::unique_ptr<StagedObjects> Stage(const std::string& prefix,
+                                               const std::string& base_name) = 0;
   // Where a user finds an object: "/data/out/key", "s3://bucket/key".
   virtual std::string Locate(const std::string& key) const = 0;
   // Tests the destination without exporting (it exists, this program may write and delete

@@ -17,11 +17,52 @@ class GatedReader : public BatchReader {
   std::unique_ptr<BatchReader> inner_;
 };
 
+class FlakyStagedObjects : public StagedObjects {
+ public:
+  FlakyStagedObjects(std::unique_ptr<StagedObjects> inner, std::atomic<int>& failures_left,
+                     const Error& error)
+      : inner_(std::move(inner)), failures_left_(failures_left), error_(error) {}
+  std::unique_ptr<ByteSink> Open(const std::string& key) override {
+    if (failures_left_.fetch_sub(1) > 0) throw error_;
+    return inner_->Open(key);
+  }
+  void Publish(const std::vector<std::string>& files, const std::string& manifest,
+               bool with_manifest) override {
+    inner_->Publish(files, manifest, with_manifest);
+  }
+  void Discard() noexcept override { inner_->Discard(); }
+
+ private:
+  std::unique_ptr<StagedObjects> inner_;
+  std::atomic<int>& failures_left_;
+  const Error& error_;
+};
+
+class FailingAfterReader : public BatchReader {
+ public:
+  FailingAfterReader(std::unique_ptr<BatchReader> inner, int batches, const Error& error)
+      : inner_(std::move(inner)), batches_left_(batches), error_(error) {}
+  bool Next(RecordBatch& batch) override {
+    if (batches_left_-- <= 0) throw error_;
+    return inner_->Next(batch);
+  }
+
+ private:
+  std::unique_ptr<BatchReader> inner_;
+  int batches_left_;
+  const Error& error_;
+};
+
 }  // namespace
 
-std::unique_ptr<ByteSink> FlakyObjectStore::Open(const std::string& key) {
-  if (failures_left_->fetch_sub(1) > 0) throw error_;
-  return inner_->Open(key);
+std::unique_ptr<StagedObjects> FlakyObjectStore::Stage(const std::string& prefix,
+                                                       const std::string& base_name) {
+  return std::make_unique<FlakyStagedObjects>(inner_->Stage(prefix, base_name), *failures_left_,
+                                              error_);
+}
+
+std::unique_ptr<BatchReader> FailingAfterSource::Read(const ExportQuery& query) {
+  return std::make_unique<FailingAfterReader>(inner_->Read(query), batches_, error_);
 }
 
 std::unique_ptr<BatchReader> GatedSource::Read(const ExportQuery& query) {

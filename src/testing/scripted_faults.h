@@ -1,6 +1,7 @@
 #pragma once
 // Fakes for service tests: an object store that fails its first opens, a source that fails
-// every read, and a source whose reads wait at a gate the test opens batch by batch.
+// every read, one that fails after some batches, and a source whose reads wait at a gate the
+// test opens batch by batch.
 
 #include <atomic>
 #include <condition_variable>
@@ -13,7 +14,7 @@
 
 namespace bx::testing {
 
-// Throws `error` from the first `failures` calls of Open, then delegates.
+// Throws `error` from the first `failures` opens of an object, then delegates.
 class FlakyObjectStore : public ObjectStore {
  public:
   FlakyObjectStore(std::shared_ptr<ObjectStore> inner,
@@ -21,16 +22,27 @@ class FlakyObjectStore : public ObjectStore {
       : inner_(std::move(inner)),
         failures_left_(std::move(failures_left)),
         error_(std::move(error)) {}
-  std::unique_ptr<ByteSink> Open(const std::string& key) override;
-  void RemoveStale(const std::string& prefix, const std::string& base_name,
-                   const std::vector<std::string>& keep) override {
-    inner_->RemoveStale(prefix, base_name, keep);
-  }
+  std::unique_ptr<StagedObjects> Stage(const std::string& prefix,
+                                       const std::string& base_name) override;
   std::string Locate(const std::string& key) const override { return inner_->Locate(key); }
 
  private:
   std::shared_ptr<ObjectStore> inner_;
   std::shared_ptr<std::atomic<int>> failures_left_;  // shared across the stores a factory hands out
+  Error error_;
+};
+
+// Returns the first `batches` batches of `inner`'s readers, then throws `error`: a source (or a
+// disk) that fails mid-interval, after some files were written.
+class FailingAfterSource : public Source {
+ public:
+  FailingAfterSource(std::shared_ptr<Source> inner, int batches, Error error)
+      : inner_(std::move(inner)), batches_(batches), error_(std::move(error)) {}
+  std::unique_ptr<BatchReader> Read(const ExportQuery& query) override;
+
+ private:
+  std::shared_ptr<Source> inner_;
+  int batches_;
   Error error_;
 };
 

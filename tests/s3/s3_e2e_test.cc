@@ -20,7 +20,12 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "pipeline/export_run.h"
+#include "sink/all/destinations.h"
+#include "sink/s3/crypto.h"
 #include "sink/s3/s3_client.h"
+#include "source/embedded/event_store.h"
+#include "testing/scripted_faults.h"
 #include "testing/temp_dir.h"
 
 namespace bx {
@@ -306,6 +311,65 @@ TEST_F(S3E2E, RerunReplacesObjectsAndRemovesStaleOnes) {
   const auto r = Export(config);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(client.ListAllKeys(""), first);
+}
+
+// A run that fails mid-interval leaves nothing in the bucket: its finished files were held or
+// open multipart uploads, invisible, and are aborted. The next run of an interval aborts the
+// uploads a killed run left and removes an earlier attempt's extra objects; a reader that sees
+// the manifest sees every file it lists.
+TEST_F(S3E2E, StagedPublishShowsNothingOfAFailedRunAndCleansUpAKilledOne) {
+  const std::string bucket = Bucket();
+  auto client = Client(bucket);
+  for (const auto& upload : client.ListMultipartUploads("")) {
+    client.AbortMultipartUpload(upload.key, upload.upload_id);
+  }
+  // 5 MiB parts: about ten 0.5 MiB files are held in memory, the later ones are multipart
+  // uploads left open until the publish.
+  ::setenv("BATCH_EXPORT_S3_PART_SIZE_MB", "5", 1);
+  struct Unset {
+    ~Unset() { ::unsetenv("BATCH_EXPORT_S3_PART_SIZE_MB"); }
+  } unset;
+  nlohmann::json config = Compatible(bucket, "", 0.5);
+  config["prefix"] = "staged";
+  const ExportDefinition def = ParseValidExport(Definition("S3Compatible", config));
+  auto destination = MakeDestination(def);
+  const Interval hour{ParseIsoTime(kDayStart, "start"),
+                      ParseIsoTime("2024-01-15T01:00:00Z", "end")};
+  const std::string base = "2024-01-15T00:00:00+00:00-2024-01-15T01:00:00+00:00";
+
+  testing::FailingAfterSource failing(std::make_shared<EmbeddedSource>(store_), 7,
+                                      Error(ErrorKind::kRetryable, "ConnectionError", "gone"));
+  EXPECT_THROW(ExportInterval(def, hour, failing, *destination), Error);
+  EXPECT_EQ(client.ListAllKeys(""), std::vector<std::string>{});
+  EXPECT_TRUE(client.ListMultipartUploads("").empty());
+
+  // What a killed run left: an open upload; what an earlier, longer attempt left: an object.
+  const std::string left_key = "staged/" + base + "-3.jsonl";
+  const std::string upload_id = client.CreateMultipartUpload(left_key);
+  client.UploadPart(left_key, upload_id, 1, "half a file", s3::Md5("half a file"));
+  client.PutObject("staged/" + base + "-90.jsonl", "earlier attempt");
+  EmbeddedSource source(store_);
+  const RunResult result = ExportInterval(def, hour, source, *destination);
+  ASSERT_GT(result.files.size(), 12u);
+  EXPECT_TRUE(client.ListMultipartUploads("").empty());
+  const auto manifest =
+      nlohmann::json::parse(client.GetObject("staged/" + base + "_manifest.json"));
+  std::vector<std::string> expected = manifest["files"];
+  expected.push_back("staged/" + base + "_manifest.json");
+  std::sort(expected.begin(), expected.end());
+  auto keys = client.ListAllKeys("");
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, expected);
+  size_t multipart = 0;
+  for (const auto& f : manifest["file_details"]) {
+    const auto head = client.HeadObject(f["key"]);
+    EXPECT_EQ(head.Header("content-length"), std::to_string(f["bytes"].get<uint64_t>()))
+        << f["key"];
+    multipart += head.Header("etag").value_or("").find('-') != std::string::npos;
+  }
+  // Both ways of staging were taken: held bodies (PUT at publish) and open multipart uploads.
+  EXPECT_GT(multipart, 0u);
+  EXPECT_LT(multipart, result.files.size());
 }
 
 TEST_F(S3E2E, VirtualHostAddressingOnALocalhostName) {

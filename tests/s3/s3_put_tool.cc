@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   try {
     bx::s3::S3ObjectStore store(options);
     const auto started = std::chrono::steady_clock::now();
-    auto sink = store.Open(argv[3]);
+    auto sink = store.OpenObject(argv[3]);
     std::string chunk(1 << 20, '\0');
     uint64_t uploaded = 0;
     while (from_file && file.read(chunk.data(), chunk.size()).gcount() > 0) {

@@ -11,16 +11,9 @@ constexpr size_t kBufferSize = 1 << 20;
 
 }  // namespace
 
-std::string TemporaryNameFor(const std::string& name) {
-  static std::atomic<uint64_t> counter{0};
-  return "." + name + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
-}
-
-DirFileSink::DirFileSink(DirHandle dir, std::string name, bool via_temporary)
-    : dir_(std::move(dir)),
-      name_(std::move(name)),
-      write_name_(via_temporary ? TemporaryNameFor(name_) : name_) {
-  fd_ = dir_.CreateFile(write_name_);
+DirFileSink::DirFileSink(DirHandle dir, std::string name)
+    : dir_(std::move(dir)), name_(std::move(name)) {
+  fd_ = dir_.CreateFile(name_);
   buffer_.reserve(kBufferSize);
 }
 
@@ -40,7 +33,7 @@ void DirFileSink::FlushBuffer() {
     const ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw FileError("cannot write", dir_.path() / write_name_, errno);
+      throw FileError("cannot write", dir_.path() / name_, errno);
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -51,25 +44,16 @@ void DirFileSink::FlushBuffer() {
 void DirFileSink::Finish() {
   if (fd_ < 0) throw Error(ErrorKind::kInternal, "InternalError", "file sink finished twice");
   FlushBuffer();
-  if (::fsync(fd_) != 0) throw FileError("cannot fsync", dir_.path() / write_name_, errno);
+  if (::fsync(fd_) != 0) throw FileError("cannot fsync", dir_.path() / name_, errno);
   ::close(fd_);
   fd_ = -1;
-  if (write_name_ != name_) {
-    try {
-      dir_.Rename(write_name_, dir_, name_);
-    } catch (...) {
-      ::unlinkat(dir_.fd(), write_name_.c_str(), 0);
-      throw;
-    }
-    dir_.Sync();
-  }
 }
 
 void DirFileSink::Abort() noexcept {
   if (fd_ < 0) return;
   ::close(fd_);
   fd_ = -1;
-  ::unlinkat(dir_.fd(), write_name_.c_str(), 0);
+  ::unlinkat(dir_.fd(), name_.c_str(), 0);
 }
 
 }  // namespace bx

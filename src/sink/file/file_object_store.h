@@ -6,14 +6,16 @@
 
 namespace bx {
 
-// The File destination: keys laid out as paths under one directory, exactly as S3 keys.
+// The File destination: keys laid out as paths under one directory, exactly as S3 keys. An
+// interval's files are written into a hidden staging directory beside their place
+// (".bx-staging-<interval>-<random>/") and renamed into it when the interval is published;
+// nothing below the root is reached through a symbolic link (DirHandle).
 class FileObjectStore : public ObjectStore {
  public:
   explicit FileObjectStore(std::filesystem::path root);
 
-  std::unique_ptr<ByteSink> Open(const std::string& key) override;
-  void RemoveStale(const std::string& prefix, const std::string& base_name,
-                   const std::vector<std::string>& keep) override;
+  std::unique_ptr<StagedObjects> Stage(const std::string& prefix,
+                                       const std::string& base_name) override;
   std::string Locate(const std::string& key) const override;
   void Check() override;
 

@@ -13,6 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const std::string kBase = "2024-01-15T00:00:00+00:00-2024-01-15T01:00:00+00:00";
+
 void Touch(const fs::path& p) { std::ofstream(p) << "x"; }
 
 std::string Read(const fs::path& p) {
@@ -20,10 +22,25 @@ std::string Read(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void Write(FileObjectStore& store, const std::string& key, const std::string& text) {
-  auto sink = store.Open(key);
+void Write(StagedObjects& staged, const std::string& key, const std::string& text) {
+  auto sink = staged.Open(key);
   sink->Append(text);
   sink->Finish();
+}
+
+// Writes and publishes one interval's files (names under `prefix`) with the text "rows of
+// <name>".
+void Export(FileObjectStore& store, const std::string& prefix,
+            const std::vector<std::string>& names, bool manifest = false) {
+  const std::string dir = prefix.empty() ? "" : prefix + "/";
+  auto staged = store.Stage(prefix, kBase);
+  std::vector<std::string> keys;
+  for (const std::string& name : names) {
+    Write(*staged, dir + name, "rows of " + name);
+    keys.push_back(dir + name);
+  }
+  if (manifest) Write(*staged, dir + kBase + "_manifest.json", "manifest");
+  staged->Publish(keys, dir + kBase + "_manifest.json", manifest);
 }
 
 std::set<std::string> Tree(const fs::path& root) {
@@ -39,17 +56,15 @@ TEST(FileObjectStore, ALinkWhereADirectoryBelongsIsAnErrorAndNothingLandsBehindI
   testing::TempDir dir;
   const fs::path dest = dir.path() / "dest";
   const fs::path elsewhere = dir.path() / "elsewhere";
-  fs::create_directories(dest);
+  fs::create_directories(dest / "a");
   fs::create_directories(elsewhere);
   fs::create_directory_symlink(elsewhere, dest / "link");
+  fs::create_directory_symlink(elsewhere, dest / "a" / "link");
   FileObjectStore store(dest);
-  for (const std::string key : {"link/x/file.jsonl", "link/file.jsonl", "a/link/file.jsonl"}) {
-    if (key.rfind("a/", 0) == 0) {
-      fs::create_directories(dest / "a");
-      fs::create_directory_symlink(elsewhere, dest / "a" / "link");
-    }
+  for (const std::string prefix : {"link/x", "link", "a/link"}) {
+    const std::string key = prefix + "/" + kBase + ".jsonl";
     try {
-      Write(store, key, "rows");
+      Export(store, prefix, {kBase + ".jsonl"});
       ADD_FAILURE() << key << " was written";
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kNonRetryable) << e.Describe();
@@ -65,16 +80,15 @@ TEST(FileObjectStore, ALinkWhereADirectoryBelongsIsAnErrorAndNothingLandsBehindI
 
 TEST(FileObjectStore, StaleRemovalNeverListsOrDeletesBehindALink) {
   testing::TempDir dir;
-  const std::string base = "2024-01-15T00:00:00+00:00-2024-01-15T01:00:00+00:00";
   const fs::path dest = dir.path() / "dest";
   const fs::path elsewhere = dir.path() / "elsewhere";
   fs::create_directories(dest);
   fs::create_directories(elsewhere);
-  Touch(elsewhere / (base + "-0.jsonl"));
+  Touch(elsewhere / (kBase + "-0.jsonl"));
   fs::create_directory_symlink(elsewhere, dest / "link");
   FileObjectStore store(dest);
-  EXPECT_THROW(store.RemoveStale("link", base, {}), Error);
-  EXPECT_TRUE(fs::exists(elsewhere / (base + "-0.jsonl")));
+  EXPECT_THROW(Export(store, "link", {}), Error);  // an empty interval only removes stale files
+  EXPECT_TRUE(fs::exists(elsewhere / (kBase + "-0.jsonl")));
 }
 
 TEST(FileObjectStore, AFileWhereADirectoryBelongsIsNamed) {
@@ -82,7 +96,7 @@ TEST(FileObjectStore, AFileWhereADirectoryBelongsIsNamed) {
   Touch(dir.path() / "p");
   FileObjectStore store(dir.path());
   try {
-    Write(store, "p/q/file.jsonl", "rows");
+    Export(store, "p/q", {kBase + ".jsonl"});
     ADD_FAILURE() << "written";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kNonRetryable);
@@ -99,11 +113,11 @@ TEST(FileObjectStore, ALinkAtTheFileNameIsReplacedNotWrittenThrough) {
   const fs::path target = dir.path() / "precious.txt";
   fs::create_directories(dest / "p");
   std::ofstream(target) << "precious";
-  fs::create_symlink(target, dest / "p" / "file.jsonl");
+  fs::create_symlink(target, dest / "p" / (kBase + ".jsonl"));
   FileObjectStore store(dest);
-  Write(store, "p/file.jsonl", "rows\n");
-  EXPECT_FALSE(fs::is_symlink(dest / "p" / "file.jsonl"));
-  EXPECT_EQ(Read(dest / "p" / "file.jsonl"), "rows\n");
+  Export(store, "p", {kBase + ".jsonl"});
+  EXPECT_FALSE(fs::is_symlink(dest / "p" / (kBase + ".jsonl")));
+  EXPECT_EQ(Read(dest / "p" / (kBase + ".jsonl")), "rows of " + kBase + ".jsonl");
   EXPECT_EQ(Read(target), "precious");
 }
 
@@ -113,30 +127,75 @@ TEST(FileObjectStore, TheRootMayBeALink) {
   fs::create_directories(dir.path() / "real");
   fs::create_directory_symlink(dir.path() / "real", dir.path() / "root");
   FileObjectStore store(dir.path() / "root");
-  Write(store, "a/b/file.jsonl", "rows");
-  EXPECT_EQ(Read(dir.path() / "real" / "a" / "b" / "file.jsonl"), "rows");
+  Export(store, "a/b", {kBase + ".jsonl"});
+  EXPECT_EQ(Read(dir.path() / "real" / "a" / "b" / (kBase + ".jsonl")),
+            "rows of " + kBase + ".jsonl");
 }
 
-TEST(FileObjectStore, RemoveStaleTakesEarlierAttemptsLeftoversOnly) {
+// Until Publish, an interval's files are in a hidden staging directory only; then they are in
+// place and the staging directory is gone.
+TEST(FileObjectStore, FilesAreInvisibleUntilPublished) {
   testing::TempDir dir;
-  const std::string base = "2024-01-15T00:00:00+00:00-2024-01-15T01:00:00+00:00";
-  fs::create_directories(dir.path() / "p");
+  FileObjectStore store(dir.path());
+  auto staged = store.Stage("p", kBase);
+  const std::vector<std::string> keys = {"p/" + kBase + "-0.jsonl", "p/" + kBase + "-1.jsonl"};
+  for (const std::string& key : keys) Write(*staged, key, "rows");
+  Write(*staged, "p/" + kBase + "_manifest.json", "manifest");
+  std::set<std::string> before = Tree(dir.path() / "p");
+  ASSERT_EQ(before.size(), 4u);  // the staging directory and its three files
+  const std::string staging = *before.begin();
+  EXPECT_EQ(staging.rfind(".bx-staging-" + kBase + "-", 0), 0u) << staging;
+  for (const std::string& entry : before) EXPECT_EQ(entry.rfind(staging, 0), 0u) << entry;
+
+  staged->Publish(keys, "p/" + kBase + "_manifest.json", true);
+  EXPECT_EQ(Tree(dir.path() / "p"), (std::set<std::string>{kBase + "-0.jsonl", kBase + "-1.jsonl",
+                                                           kBase + "_manifest.json"}));
+}
+
+TEST(FileObjectStore, DiscardLeavesNothing) {
+  testing::TempDir dir;
+  FileObjectStore store(dir.path());
+  {
+    auto staged = store.Stage("p", kBase);
+    Write(*staged, "p/" + kBase + "-0.jsonl", "rows");
+    auto open = staged->Open("p/" + kBase + "-1.jsonl");
+    open->Append("half a file");
+    open.reset();
+    staged->Discard();
+  }
+  EXPECT_TRUE(Tree(dir.path() / "p").empty());
+  {
+    auto staged = store.Stage("p", kBase);
+    Write(*staged, "p/" + kBase + "-0.jsonl", "rows");
+  }  // destroyed without Publish
+  EXPECT_TRUE(Tree(dir.path() / "p").empty());
+}
+
+// What a killed attempt left (its staging directory, a temporary file of an older version) and
+// what an earlier, longer attempt wrote is removed by the next publish of the interval; other
+// intervals' files and staging directories and unrelated files stay.
+TEST(FileObjectStore, PublishRemovesEarlierAttemptsLeftoversOnly) {
+  testing::TempDir dir;
+  const std::string next = "2024-01-15T01:00:00+00:00-2024-01-15T02:00:00+00:00";
+  const fs::path p = dir.path() / "p";
+  fs::create_directories(p / (".bx-staging-" + kBase + "-0123abcd"));
+  Touch(p / (".bx-staging-" + kBase + "-0123abcd") / (kBase + "-0.jsonl"));
+  fs::create_directories(p / (".bx-staging-" + next + "-4567cdef"));
+  Touch(p / (".bx-staging-" + next + "-4567cdef") / (next + "-0.jsonl"));
   for (const std::string& name : std::vector<std::string>{
-           base + "-0.jsonl", base + "-1.jsonl", base + "-2.jsonl", base + "_manifest.json",
-           "." + base + "-3.jsonl.tmp-4242-1", "." + base + "-0.jsonl", ".hidden-notes",
-           "2024-01-15T01:00:00+00:00-2024-01-15T02:00:00+00:00-0.jsonl", "unrelated.txt"}) {
-    Touch(dir.path() / "p" / name);
+           kBase + "-0.jsonl", kBase + "-1.jsonl", kBase + "-2.jsonl", kBase + "_manifest.json",
+           "." + kBase + "-3.jsonl.tmp-4242-1", "." + kBase + "-0.jsonl", ".hidden-notes",
+           next + "-0.jsonl", "unrelated.txt"}) {
+    Touch(p / name);
   }
   FileObjectStore store(dir.path());
-  store.RemoveStale("p", base, {"p/" + base + "-0.jsonl", "p/" + base + "-1.jsonl"});
-  std::set<std::string> left;
-  for (const auto& e : fs::directory_iterator(dir.path() / "p")) {
-    left.insert(e.path().filename().string());
-  }
-  EXPECT_EQ(left,
-            (std::set<std::string>{
-                base + "-0.jsonl", base + "-1.jsonl", "." + base + "-0.jsonl", ".hidden-notes",
-                "2024-01-15T01:00:00+00:00-2024-01-15T02:00:00+00:00-0.jsonl", "unrelated.txt"}));
+  Export(store, "p", {kBase + "-0.jsonl", kBase + "-1.jsonl"}, true);
+  EXPECT_EQ(Tree(p),
+            (std::set<std::string>{kBase + "-0.jsonl", kBase + "-1.jsonl", kBase + "_manifest.json",
+                                   "." + kBase + "-0.jsonl", ".hidden-notes", next + "-0.jsonl",
+                                   "unrelated.txt", ".bx-staging-" + next + "-4567cdef",
+                                   ".bx-staging-" + next + "-4567cdef/" + next + "-0.jsonl"}));
+  EXPECT_EQ(Read(p / (kBase + "-0.jsonl")), "rows of " + kBase + "-0.jsonl");
 }
 
 }  // namespace

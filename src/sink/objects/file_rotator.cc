@@ -10,8 +10,8 @@ namespace bx {
 
 FileRotator::FileRotator(ObjectStore& store, IntervalKeys keys,
                          std::optional<uint64_t> max_file_bytes, EncoderFactory make_encoder)
-    : store_(store),
-      keys_(std::move(keys)),
+    : keys_(std::move(keys)),
+      staged_(store.Stage(keys_.prefix(), keys_.base_name())),
       max_file_bytes_(max_file_bytes),
       make_encoder_(std::move(make_encoder)) {}
 
@@ -20,7 +20,7 @@ FileRotator::~FileRotator() { Abort(); }
 void FileRotator::OpenFile() {
   file_bytes_ = 0;
   encoder_ = make_encoder_(
-      std::make_unique<CountingSink>(store_.Open(keys_.DataKey(files_.size())), &file_bytes_));
+      std::make_unique<CountingSink>(staged_->Open(keys_.DataKey(files_.size())), &file_bytes_));
 }
 
 void FileRotator::CloseFile() {
@@ -75,26 +75,25 @@ void FileRotator::WriteManifest() {
   manifest["rows"] = rows;
   manifest["bytes"] = bytes;
   manifest["file_details"] = details;
-  auto sink = store_.Open(keys_.ManifestKey());
+  auto sink = staged_->Open(keys_.ManifestKey());
   sink->Append(manifest.dump(2) + "\n");
   sink->Finish();
 }
 
 void FileRotator::Finish() {
   if (encoder_) CloseFile();
-  std::vector<std::string> keep;
-  for (const DeliveredFile& f : files_) keep.push_back(f.key);
-  // The manifest comes last: its presence says every file listed is complete.
-  if (max_file_bytes_ && !files_.empty()) {
-    WriteManifest();
-    keep.push_back(keys_.ManifestKey());
-  }
-  store_.RemoveStale(keys_.prefix(), keys_.base_name(), keep);
+  std::vector<std::string> keys;
+  for (const DeliveredFile& f : files_) keys.push_back(f.key);
+  // The manifest is published last: its presence says every file listed is there, complete.
+  const bool with_manifest = max_file_bytes_ && !files_.empty();
+  if (with_manifest) WriteManifest();
+  staged_->Publish(keys, keys_.ManifestKey(), with_manifest);
 }
 
 void FileRotator::Abort() noexcept {
   if (encoder_) encoder_->Abort();
   encoder_.reset();
+  staged_->Discard();
 }
 
 }  // namespace bx

@@ -2,6 +2,7 @@
 // Splits one interval's rows into files of at most about `max_file_bytes` (compressed), names
 // them, and writes the manifest when splitting. A file is closed as soon as its estimated size
 // reaches the limit, checking every ~2% of the limit, so files land within a few percent of it.
+// The files are staged in the store and become visible together at Finish(), the manifest last.
 
 #include <functional>
 #include <memory>
@@ -26,9 +27,10 @@ class FileRotator {
 
   void Add(const RecordBatch& batch);
   // Finishes the open file, writes the manifest when files are numbered and any were written,
-  // and removes what an earlier attempt at this interval left that this one did not write.
+  // and publishes them (StagedObjects::Publish: replacing what an earlier attempt at this
+  // interval left).
   void Finish();
-  // Discards the open file. Files already finished stay: a retry writes the same keys.
+  // Discards the open file and every staged one: nothing of this attempt becomes visible.
   void Abort() noexcept;
 
   const std::vector<DeliveredFile>& files() const { return files_; }
@@ -41,8 +43,8 @@ class FileRotator {
   size_t RowsPerStep() const;
   void WriteManifest();
 
-  ObjectStore& store_;
   IntervalKeys keys_;
+  std::unique_ptr<StagedObjects> staged_;  // before encoder_: its sinks write into it
   std::optional<uint64_t> max_file_bytes_;
   EncoderFactory make_encoder_;
   std::unique_ptr<Encoder> encoder_;

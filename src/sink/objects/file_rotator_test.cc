@@ -94,5 +94,25 @@ TEST(FileRotator, ARerunReplacesTheIntervalsFilesAndRemovesStaleOnes) {
   EXPECT_TRUE(objects.count("elsewhere/" + kBase + ".jsonl"));
 }
 
+// Files closed mid-interval stay out of sight until Finish; an aborted interval leaves what the
+// last complete run published as it was.
+TEST(FileRotator, NothingOfAnIntervalIsVisibleBeforeFinishAndAbortLeavesTheEarlierRun) {
+  testing::MemoryObjectStore store;
+  store.Put("out/" + kBase + "-0.jsonl", "earlier run");
+  store.Put("out/" + kBase + "_manifest.json", "earlier manifest");
+  const auto earlier = store.objects();
+  const FileOutput output = Output(Compression::kNone, 1 << 18);
+  const Schema& schema = FileSchema(Model::kEvents);
+  FileRotator rotator(store, IntervalKeys(output.keys, kHour, "events", nullptr),
+                      output.max_file_size_bytes, MakeEncoderFactory(output, schema));
+  RecordBatch batch(schema);
+  AppendTestEvents(batch, 0, 5000);
+  rotator.Add(batch);
+  ASSERT_GE(rotator.files().size(), 3u);  // closed, staged
+  EXPECT_EQ(store.objects(), earlier);
+  rotator.Abort();
+  EXPECT_EQ(store.objects(), earlier);
+}
+
 }  // namespace
 }  // namespace bx

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "sink/s3/crypto.h"
 
 namespace bx::s3 {
@@ -31,6 +32,87 @@ std::string RandomHex() {
   for (int i = 0; i < 4; ++i) out += fmt::format("{:08x}", random());
   return out;
 }
+
+// One interval's objects in a bucket: each finished object is a body held for one PUT or a
+// multipart upload left open (invisible), made visible only by Publish.
+class S3StagedObjects : public StagedObjects {
+ public:
+  S3StagedObjects(S3Client& client, const UploadOptions& upload, const std::string& prefix,
+                  std::string base_name)
+      : client_(client),
+        upload_(upload),
+        dir_(prefix.empty() ? "" : prefix + "/"),
+        base_(std::move(base_name)),
+        pending_(client, upload.object_headers, upload.part_size) {}
+  ~S3StagedObjects() override { Discard(); }
+
+  std::unique_ptr<ByteSink> Open(const std::string& key) override {
+    ValidateObjectKey(key);
+    return std::make_unique<S3UploadSink>(client_, key, upload_, &pending_);
+  }
+
+  void Publish(const std::vector<std::string>& files, const std::string& manifest,
+               bool with_manifest) override {
+    // The interval's objects before this attempt: an earlier attempt's.
+    std::vector<std::string> existing;
+    for (const std::string& key : client_.ListAllKeys(dir_ + base_)) {
+      if (InIntervalDirectory(key)) existing.push_back(key);
+    }
+    if (std::find(existing.begin(), existing.end(), manifest) != existing.end()) {
+      client_.DeleteObject(manifest);
+    }
+    for (const std::string& key : files) pending_.Complete(key);
+    if (with_manifest) pending_.Complete(manifest);
+    std::vector<std::string> stale;
+    for (const std::string& key : existing) {
+      if (key != manifest && std::find(files.begin(), files.end(), key) == files.end()) {
+        stale.push_back(key);
+      }
+    }
+    if (!stale.empty()) client_.DeleteObjects(stale);
+    AbortLeftUploads();
+  }
+
+  void Discard() noexcept override { pending_.AbortAll(); }
+
+ private:
+  bool InIntervalDirectory(const std::string& key) const {
+    if (key.compare(0, dir_.size(), dir_) != 0) return false;
+    const std::string name = key.substr(dir_.size());
+    return name.find('/') == std::string::npos && IsIntervalObjectName(name, base_);
+  }
+
+  // Multipart uploads of this interval a killed attempt left open: invisible, but stored (and
+  // billed) until aborted. Every upload of this attempt is complete by now.
+  void AbortLeftUploads() {
+    std::vector<MultipartUploadInfo> uploads;
+    try {
+      uploads = client_.ListMultipartUploads(dir_ + base_);
+    } catch (const Error& e) {
+      spdlog::warn(
+          "cannot list the multipart uploads a killed run may have left under s3://{}/{} ({}); "
+          "they are invisible, and a bucket lifecycle rule for incomplete multipart uploads "
+          "removes them",
+          client_.bucket(), dir_ + base_, e.Describe());
+      return;
+    }
+    for (const MultipartUploadInfo& upload : uploads) {
+      if (!InIntervalDirectory(upload.key)) continue;
+      try {
+        client_.AbortMultipartUpload(upload.key, upload.upload_id);
+      } catch (const Error& e) {
+        spdlog::warn("cannot abort a multipart upload a killed run left of s3://{}/{}: {}",
+                     client_.bucket(), upload.key, e.Describe());
+      }
+    }
+  }
+
+  S3Client& client_;
+  const UploadOptions& upload_;
+  std::string dir_;
+  std::string base_;
+  PendingUploads pending_;
+};
 
 }  // namespace
 
@@ -61,22 +143,14 @@ S3ObjectStore::S3ObjectStore(S3StoreOptions options) : options_(std::move(option
   }
 }
 
-std::unique_ptr<ByteSink> S3ObjectStore::Open(const std::string& key) {
-  ValidateObjectKey(key);
-  return std::make_unique<S3UploadSink>(*client_, key, upload_);
+std::unique_ptr<StagedObjects> S3ObjectStore::Stage(const std::string& prefix,
+                                                    const std::string& base_name) {
+  return std::make_unique<S3StagedObjects>(*client_, upload_, prefix, base_name);
 }
 
-void S3ObjectStore::RemoveStale(const std::string& prefix, const std::string& base_name,
-                                const std::vector<std::string>& keep) {
-  const std::string dir = prefix.empty() ? "" : prefix + "/";
-  std::vector<std::string> stale;
-  for (const std::string& key : client_->ListAllKeys(dir + base_name)) {
-    const std::string name = key.substr(dir.size());
-    if (name.find('/') != std::string::npos || !IsIntervalObjectName(name, base_name)) continue;
-    if (std::find(keep.begin(), keep.end(), key) != keep.end()) continue;
-    stale.push_back(key);
-  }
-  if (!stale.empty()) client_->DeleteObjects(stale);
+std::unique_ptr<ByteSink> S3ObjectStore::OpenObject(const std::string& key) {
+  ValidateObjectKey(key);
+  return std::make_unique<S3UploadSink>(*client_, key, upload_);
 }
 
 std::string S3ObjectStore::Locate(const std::string& key) const {

@@ -28,12 +28,17 @@ class S3ObjectStore : public ObjectStore {
  public:
   explicit S3ObjectStore(S3StoreOptions options);
 
-  std::unique_ptr<ByteSink> Open(const std::string& key) override;
-  void RemoveStale(const std::string& prefix, const std::string& base_name,
-                   const std::vector<std::string>& keep) override;
+  // An interval's objects: each finished one is held (below one part, within one part's worth
+  // of memory per interval) or left an open multipart upload, both invisible, until Publish
+  // PUTs or completes them.
+  std::unique_ptr<StagedObjects> Stage(const std::string& prefix,
+                                       const std::string& base_name) override;
   std::string Locate(const std::string& key) const override;
   void Check() override;
   void SetCancel(const std::atomic<bool>* cancel) override { client_->set_cancel(cancel); }
+
+  // One object outside any interval, visible when its sink is finished (tools).
+  std::unique_ptr<ByteSink> OpenObject(const std::string& key);
 
   S3Client& client() { return *client_; }
   size_t part_size() const { return upload_.part_size; }

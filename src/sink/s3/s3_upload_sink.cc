@@ -24,10 +24,12 @@ size_t PartSizeFor(int number, size_t base_part_size) {
   return base_part_size << doublings;
 }
 
-S3UploadSink::S3UploadSink(S3Client& client, std::string key, UploadOptions options)
+S3UploadSink::S3UploadSink(S3Client& client, std::string key, UploadOptions options,
+                           PendingUploads* pending)
     : client_(client),
       key_(std::move(key)),
       options_(std::move(options)),
+      pending_(pending),
       current_part_size_(PartSizeFor(1, options_.part_size)) {
   options_.parts_in_flight = std::max<size_t>(options_.parts_in_flight, 1);
 }
@@ -84,12 +86,19 @@ void S3UploadSink::WaitForOldestPart() {
 void S3UploadSink::Finish() {
   if (done_) throw Error(ErrorKind::kInternal, "InternalError", "S3 upload finished twice");
   try {
-    if (upload_id_.empty()) {
+    if (upload_id_.empty() && pending_ && pending_->Hold(buffer_.size())) {
+      pending_->AddBody(key_, std::move(buffer_));
+    } else if (upload_id_.empty() && !pending_) {
       client_.PutObject(key_, buffer_, options_.object_headers);
     } else {
-      if (!buffer_.empty()) SubmitPart();
+      // A staged object beyond the memory budget is a multipart upload even below one part.
+      if (!buffer_.empty() || next_part_ == 1) SubmitPart();
       while (!in_flight_.empty()) WaitForOldestPart();
-      client_.CompleteMultipartUpload(key_, upload_id_, parts_, MultipartEtag(part_md5s_));
+      if (pending_) {
+        pending_->AddMultipart(key_, upload_id_, parts_, MultipartEtag(part_md5s_));
+      } else {
+        client_.CompleteMultipartUpload(key_, upload_id_, parts_, MultipartEtag(part_md5s_));
+      }
     }
   } catch (...) {
     Abort();

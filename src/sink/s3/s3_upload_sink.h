@@ -3,7 +3,9 @@
 // it is a multipart upload with up to `parts_in_flight` parts uploading while the next fills,
 // so memory stays within (parts_in_flight + 1) × part size. The object appears only when
 // CompleteMultipartUpload succeeds after every part did; any failure or Abort() aborts the
-// upload, leaving nothing behind.
+// upload, leaving nothing behind. With `pending` (a staged interval's), Finish() makes nothing
+// visible: it hands the held body or the open multipart upload to `pending`, which completes
+// it when the interval is published.
 
 #include <deque>
 #include <future>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "io/byte_sink.h"
+#include "sink/s3/pending_uploads.h"
 #include "sink/s3/s3_client.h"
 
 namespace bx::s3 {
@@ -36,7 +39,8 @@ size_t PartSizeFor(int number, size_t base_part_size);
 
 class S3UploadSink : public ByteSink {
  public:
-  S3UploadSink(S3Client& client, std::string key, UploadOptions options);
+  S3UploadSink(S3Client& client, std::string key, UploadOptions options,
+               PendingUploads* pending = nullptr);
   ~S3UploadSink() override;
 
   void Append(std::string_view bytes) override;
@@ -55,6 +59,7 @@ class S3UploadSink : public ByteSink {
   S3Client& client_;
   std::string key_;
   UploadOptions options_;
+  PendingUploads* pending_;
   std::string buffer_;
   size_t current_part_size_;
   uint64_t written_ = 0;
