@@ -1,8 +1,8 @@
 // The S3 XML response parser (sink/s3: XmlElements, XmlText, XmlUnescape, and the error sorting
 // that reads <Code> and <Message>), given any bytes as a response body.
 // Invariant: never crashes; every element found is a slice of the body; an error response
-// becomes a bx::Error with a type name and a message whatever the body; XmlUnescape undoes
-// XmlEscape for any text.
+// becomes a bx::Error with a type name and a one-line valid UTF-8 message of bounded size whatever
+// the body; XmlUnescape undoes XmlEscape for any text.
 
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bx::Error error = bx::s3::S3ResponseError(status, body, context);
   FUZZ_CHECK(!error.type().empty(), "an S3 error without a type name");
   FUZZ_CHECK(!error.message().empty(), "an S3 error without a message");
+  // The message becomes a run's latest_error and log line (stored in SQLite or PostgreSQL, shown
+  // by the API): valid UTF-8, one line, no NUL, of a bounded size whatever the server sent.
+  FUZZ_CHECK(bx::fuzz::IsUtf8(error.message()), "an S3 error message is not UTF-8");
+  FUZZ_CHECK(error.message().find_first_of(std::string("\n\r\0", 3)) == std::string::npos,
+             "an S3 error message with a line break or NUL");
+  FUZZ_CHECK(error.message().size() <= 2048, "an S3 error message of unbounded size");
 
   FUZZ_CHECK(bx::s3::XmlUnescape(bx::s3::XmlEscape(body)) == body,
              "XmlUnescape(XmlEscape(text)) is not the text");
