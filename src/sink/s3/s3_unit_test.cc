@@ -62,13 +62,15 @@ TEST(S3Errors, AnswersThatAreNotS3MeanABadEndpoint) {
 // Found by fuzz/s3_xml_fuzz (the input, shortened): a <Message> with a byte that is not UTF-8
 // went into the error, and so into the run's latest_error and log (PostgreSQL refuses such text).
 TEST(S3Errors, ServerTextBecomesOneLineOfValidUtf8OfBoundedSize) {
-  const Error e = S3ResponseError(
-      404,
-      "<Error><Code>NoSuchBucket</Code><Message>The spe\x99cified bucket\r\ndoes not "
-      "exist</Message></Error>",
-      kContext);
+  const Error e = S3ResponseError(404,
+                                  "<Error><Code>NoSuchBucket</Code><Message>The spe\x99"
+                                  "cified bucket\r\ndoes not "
+                                  "exist</Message></Error>",
+                                  kContext);
   EXPECT_EQ(e.type(), "NoSuchBucket");
-  EXPECT_NE(e.message().find("The spe\xEF\xBF\xBDcified bucket  does not exist"), std::string::npos)
+  EXPECT_NE(e.message().find("The spe\xEF\xBF\xBD"
+                             "cified bucket  does not exist"),
+            std::string::npos)
       << e.message();
   const Error big =
       S3ResponseError(500,
