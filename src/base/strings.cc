@@ -1,5 +1,7 @@
 #include "base/strings.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace bx {
@@ -109,6 +111,25 @@ std::string JsonQuote(std::string_view text) {
   out.push_back('"');
   AppendJsonEscaped(text, out);
   out.push_back('"');
+  return out;
+}
+
+std::string PrintableText(std::string_view text, size_t max_bytes) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = s[i] < 0x80 ? 1 : Utf8SequenceLength(s + i, text.size() - i);
+    const std::string_view piece = len == 0                      ? std::string_view("\xEF\xBF\xBD")
+                                   : s[i] < 0x20 || s[i] == 0x7F ? std::string_view(" ")
+                                                                 : text.substr(i, len);
+    if (out.size() + piece.size() > max_bytes) {
+      out.append("...");
+      break;
+    }
+    out.append(piece);
+    i += len == 0 ? 1 : len;
+  }
   return out;
 }
 

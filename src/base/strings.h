@@ -21,4 +21,9 @@ void AppendJsonEscaped(std::string_view text, std::string& out);
 // `text` as a quoted JSON string.
 std::string JsonQuote(std::string_view text);
 
+// Text from outside (a server's error message) made fit for one of our messages: valid UTF-8
+// (U+FFFD for each invalid byte), control characters as spaces, at most `max_bytes` bytes
+// (cut at a character boundary, "..." added).
+std::string PrintableText(std::string_view text, size_t max_bytes);
+
 }  // namespace bx

@@ -23,5 +23,20 @@ TEST(Strings, JsonQuoteEscapesAndRepairs) {
   EXPECT_EQ(JsonQuote("\xe2\x82"), "\"\xef\xbf\xbd\xef\xbf\xbd\"");  // truncated sequence
 }
 
+// Found by fuzz/s3_xml_fuzz: an S3 error <Message> with invalid UTF-8 went into the run's
+// latest_error as it was.
+TEST(Strings, PrintableTextIsOneLineOfValidUtf8WithinItsSize) {
+  EXPECT_EQ(PrintableText("The spe\x99"
+                          "cified bucket",
+                          100),
+            "The spe\xef\xbf\xbd"
+            "cified bucket");
+  EXPECT_EQ(PrintableText(std::string("a\nb\r\0c\x7f", 7), 100), "a b  c ");
+  EXPECT_EQ(PrintableText("caf\xc3\xa9", 100), "caf\xc3\xa9");
+  EXPECT_EQ(PrintableText("caf\xc3\xa9", 4), "caf...");  // not cut inside the character
+  EXPECT_EQ(PrintableText(std::string(5000, 'x'), 100), std::string(100, 'x') + "...");
+  EXPECT_EQ(PrintableText("", 10), "");
+}
+
 }  // namespace
 }  // namespace bx

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "sink/s3/xml.h"
 
 namespace bx::s3 {
@@ -55,8 +56,10 @@ bool IsRetryableCode(std::string_view code) {
 }
 
 Error S3ResponseError(long status, std::string_view body, const RequestContext& c) {
-  std::string code = XmlText(body, "Code").value_or("");
-  const std::string server_message = XmlText(body, "Message").value_or("");
+  // What the server sends ends up in the run's latest_error and log lines (the state stores, the
+  // API): valid UTF-8 on one line, of a bounded size.
+  std::string code = PrintableText(XmlText(body, "Code").value_or(""), 128);
+  const std::string server_message = PrintableText(XmlText(body, "Message").value_or(""), 512);
   if (code.empty() && body.empty() && (status == 404 || status == 403)) {
     // A HEAD has no body: the status is all there is.
     code = status == 404 ? (c.key.empty() ? "NoSuchBucket" : "NoSuchKey") : "AccessDenied";

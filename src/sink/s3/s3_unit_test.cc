@@ -59,6 +59,29 @@ TEST(S3Errors, AnswersThatAreNotS3MeanABadEndpoint) {
   EXPECT_FALSE(e.retryable());
 }
 
+// Found by fuzz/s3_xml_fuzz (the input, shortened): a <Message> with a byte that is not UTF-8
+// went into the error, and so into the run's latest_error and log (PostgreSQL refuses such text).
+TEST(S3Errors, ServerTextBecomesOneLineOfValidUtf8OfBoundedSize) {
+  const Error e = S3ResponseError(404,
+                                  "<Error><Code>NoSuchBucket</Code><Message>The spe\x99"
+                                  "cified bucket\r\ndoes not "
+                                  "exist</Message></Error>",
+                                  kContext);
+  EXPECT_EQ(e.type(), "NoSuchBucket");
+  EXPECT_NE(e.message().find("The spe\xEF\xBF\xBD"
+                             "cified bucket  does not exist"),
+            std::string::npos)
+      << e.message();
+  const Error big =
+      S3ResponseError(500,
+                      "<Error><Code>Bad\xff" + std::string(9000, 'C') + "</Code><Message>" +
+                          std::string(100000, 'm') + "</Message></Error>",
+                      kContext);
+  EXPECT_EQ(big.type(), "S3ServerError");
+  EXPECT_LT(big.message().size(), 1200u);
+  EXPECT_EQ(big.message().find('\xff'), std::string::npos);
+}
+
 TEST(S3Errors, HeadWithoutBodyUsesTheStatus) {
   EXPECT_EQ(S3ResponseError(404, "", {"HeadObject", "b", "k", "e"}).type(), "NoSuchKey");
   EXPECT_EQ(S3ResponseError(404, "", {"HeadBucket", "b", "", "e"}).type(), "NoSuchBucket");
