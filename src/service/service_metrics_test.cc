@@ -50,8 +50,10 @@ TEST_F(ServiceTest, MetricsCountEachExportsRunsAndDropDeletedExports) {
   good_json["name"] = "good";
   nlohmann::json bad_json = good_json;
   bad_json["name"] = "bad \"one\"";
+  bad_json["destination"]["config"]["path"] = out("bad").string();  // one place per export
   nlohmann::json gone_json = good_json;
   gone_json["name"] = "deleted later";
+  gone_json["destination"]["config"]["path"] = out("gone").string();
   const std::string good = service->CreateExport(good_json).id;
   const std::string bad = service->CreateExport(bad_json).id;
   const std::string gone = service->CreateExport(gone_json).id;
