@@ -15,6 +15,9 @@ std::string FormatBytes(uint64_t n);
 // valid (overlong forms, surrogates and code points above U+10FFFF are invalid).
 size_t Utf8SequenceLength(const unsigned char* s, size_t avail);
 
+// Appends code point `cp` (at most U+10FFFF) to `out` in UTF-8.
+void AppendUtf8(uint32_t cp, std::string& out);
+
 // Appends `text` to `out` as the inside of a JSON string (no quotes). Invalid UTF-8 becomes
 // U+FFFD and NUL bytes are dropped, so whatever the input, the output is valid JSON.
 void AppendJsonEscaped(std::string_view text, std::string& out);

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "base/strings.h"
+
 namespace bx::parquet {
 namespace {
 
@@ -13,24 +15,6 @@ size_t PrefixLength(std::string_view v, size_t limit) {
   size_t cut = limit;
   while (cut > 0 && IsContinuation(static_cast<unsigned char>(v[cut]))) --cut;
   return cut;
-}
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
 }
 
 // Decodes the well-formed UTF-8 sequence s[at, end) as one code point, or returns false.
