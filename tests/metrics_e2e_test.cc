@@ -12,8 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
-#include "serve_process.h"
-#include "testing/temp_dir.h"
+#include "serve_e2e_fixture.h"
 
 namespace bx {
 namespace {
@@ -28,26 +27,13 @@ const std::string kHostileLabel = "bad \\\"export\\\" C:\\\\out\\nline two \xEF\
 
 constexpr int64_t kDayStart = 1704067200;  // 2024-01-01T00:00:00Z
 
-class MetricsE2e : public ::testing::Test {
+class MetricsE2e : public e2e::ServeE2e {
  protected:
   void SetUp() override {
-    store_ = dir_.path() / "events.db";
-    const auto gen = e2e::RunBinary({"events", "generate", "--source", store_.string(), "--count",
-                                     "3000", "--start", "2024-01-01", "--end", "2024-01-02"});
-    ASSERT_EQ(gen.status, 0) << gen.output;
-    server_ = std::make_unique<e2e::ServeProcess>(
-        dir_.path(), std::vector<std::string>{"--data-dir", (dir_.path() / "bx").string(),
-                                              "--source", store_.string(), "--workers", "2"});
-    ASSERT_TRUE(server_->started()) << server_->Stdout() << server_->Stderr();
-    std::string token = e2e::ReadFile(dir_.path() / "bx" / "api-token");
-    while (!token.empty() && token.back() == '\n') token.pop_back();
+    ServeE2e::SetUp();
+    if (HasFatalFailure()) return;
     api_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    api_->set_bearer_token_auth(token);
-  }
-
-  void TearDown() override {
-    if (!server_) return;
-    EXPECT_EQ(server_->Terminate(), 0) << server_->Stderr();
+    api_->set_bearer_token_auth(token_);
   }
 
   json Call(const std::string& method, const std::string& path, const std::string& body,
@@ -114,9 +100,6 @@ class MetricsE2e : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  fs::path store_;
-  std::unique_ptr<e2e::ServeProcess> server_;
   std::unique_ptr<httplib::Client> api_;
 };
 
