@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <simdjson.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 
@@ -84,6 +85,16 @@ inline std::string Decompress(const std::filesystem::path& p) {
     return ReadFile(p);
   const CommandResult r = RunShell(tool + " " + ShellQuote(p.string()) + " 2>/dev/null");
   return r.status == 0 ? r.output : "<" + tool + " failed>";
+}
+
+// The string field `key` of a JSON line ("" when it is missing or not a string), read with
+// simdjson: a library, so uninstrumented under the sanitizers, where a DOM per line built by
+// header code compiled into the test at -O0 costs minutes over a day of events.
+inline std::string JsonStringField(const std::string& line, const char* key) {
+  static thread_local simdjson::dom::parser parser;
+  std::string_view value;
+  if (parser.parse(line)[key].get(value) != simdjson::SUCCESS) return "";
+  return std::string(value);
 }
 
 inline std::vector<std::string> Lines(const std::string& text) {

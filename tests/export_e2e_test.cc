@@ -114,7 +114,7 @@ TEST_F(ExportE2E, HourlyGzipSplitAtOneMiBExportsEveryRowOnce) {
   for (const auto& [key, size] : files) {
     if (key.ends_with("_manifest.json")) continue;
     for (const std::string& line : e2e::Lines(e2e::Decompress(out / key))) {
-      exported.insert(nlohmann::json::parse(line)["uuid"].get<std::string>());
+      exported.insert(e2e::JsonStringField(line, "uuid"));
     }
   }
   EXPECT_EQ(exported.size(), 200000u);
@@ -246,7 +246,7 @@ TEST_F(ExportE2E, IncludeAndExcludeEvents) {
         e2e::ReadFile(out / "2024-01-15T07:00:00+00:00-2024-01-15T08:00:00+00:00.jsonl"));
     ASSERT_GT(lines.size(), 100u);
     for (const auto& line : lines) {
-      const bool pageview = nlohmann::json::parse(line)["event"] == "$pageview";
+      const bool pageview = e2e::JsonStringField(line, "event") == "$pageview";
       ASSERT_EQ(pageview, field == "include_events") << line;
     }
   }

@@ -79,7 +79,7 @@ TEST(ParquetExport, SplitFilesHoldEveryRowOnceAndDuckDbReadsThem) {
         ++full_files;
       }
       for (const auto& line : e2e::Lines(e2e::ReadFile(check / (key + ".duckdb.rows.ndjson")))) {
-        exported.insert(nlohmann::json::parse(line)["uuid"].get<std::string>());
+        exported.insert(e2e::JsonStringField(line, "uuid"));
       }
     }
   }

@@ -135,8 +135,12 @@ Micros Schedule::Floor(Micros t) const {
 Micros Schedule::Next(Micros b) const {
   if (!is_civil()) return b + NominalLength();
   // Local days last 23 to 25 hours: three hours past the nominal length lies inside the next
-  // interval, whose floor is the next boundary.
-  return Floor(b + NominalLength() + 3 * kHour);
+  // interval, whose floor is the next boundary. A zone that moves back across the date line
+  // repeats a date (a day of up to 48 hours): then a day further on.
+  for (Micros ahead = NominalLength() + 3 * kHour;; ahead += kDay) {
+    const Micros n = Floor(b + ahead);
+    if (n > b) return n;
+  }
 }
 
 std::vector<Interval> Schedule::IntervalsWithin(Micros start, Micros end, size_t limit) const {

@@ -104,6 +104,30 @@ TEST(Intervals, CountsWithoutListingAndListsAWindow) {
   EXPECT_EQ(window, std::vector<Interval>(all.begin(), all.begin() + 3));
 }
 
+// Found by fuzz/intervals_fuzz: a week in which the zone moves back across the date line (Pacific/
+// Kwajalein went from +11 to -12 on 1969-10-01, so a date repeats) lasts 7 days 23 hours, and
+// Next() returned its own start: IntervalsWithin looped without end, growing its vector.
+TEST(Intervals, AnIntervalWithARepeatedDateStillEnds) {
+  const Schedule s(IntervalKind::kWeek, "Pacific/Kwajalein", 379081);
+  const Micros b = s.Floor(-8473319 * kMicrosPerSecond);
+  const Micros n = s.Next(b);
+  EXPECT_EQ(n - b, (7 * 24 + 23) * 3600 * kMicrosPerSecond);
+  EXPECT_EQ(s.Floor(n), n);
+  EXPECT_EQ(s.Floor(n - 1), b);
+  const auto weeks = s.IntervalsWithin(b, n + 14 * 24 * 3600 * kMicrosPerSecond);
+  ASSERT_EQ(weeks.size(), 3u);
+  EXPECT_EQ(weeks[0], (Interval{b, n}));
+  EXPECT_EQ(weeks[1].start, n);
+  EXPECT_EQ(weeks[2].start, weeks[1].end);
+
+  const Schedule day(IntervalKind::kDay, "Pacific/Kwajalein");
+  const auto days = day.IntervalsWithin(T("1969-09-29T00:00:00Z"), T("1969-10-04T00:00:00Z"));
+  ASSERT_EQ(days.size(), 3u);  // 30 September, twice over: one day of 47 hours
+  EXPECT_EQ(days[0].end - days[0].start, 47 * 3600 * kMicrosPerSecond);
+  EXPECT_EQ(days[1].start, days[0].end);
+  EXPECT_EQ(days[2].start, days[1].end);
+}
+
 TEST(Intervals, RejectsBadZonesAndOffsets) {
   EXPECT_THROW(Schedule(IntervalKind::kDay, "Mars/Olympus"), Error);
   EXPECT_THROW(Schedule(IntervalKind::kDay, "UTC", 86400), Error);

@@ -138,7 +138,7 @@ class MultiNode : public ::testing::Test {
       const auto lines = Lines(ReadFile(out_ / rel));
       found[name] = lines.size();
       for (const auto& line : lines) {
-        uuids.insert(nlohmann::json::parse(line).at("uuid").get<std::string>());
+        uuids.insert(e2e::JsonStringField(line, "uuid"));
         ++rows;
       }
     }

@@ -264,7 +264,7 @@ TEST_P(S3ExportMatrix, KeysRowsManifestsAndBytesMatchTheFileExport) {
     const std::string text =
         parquet ? e2e::ReadFile(got.string() + ".duckdb.rows.ndjson") : e2e::Decompress(got);
     for (const std::string& line : e2e::Lines(text)) {
-      uuids.insert(nlohmann::json::parse(line)["uuid"].get<std::string>());
+      uuids.insert(e2e::JsonStringField(line, "uuid"));
     }
   }
   EXPECT_EQ(uuids, e2e::StoreUuids(store_));  // every row exactly once
