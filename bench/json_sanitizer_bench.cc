@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "format/jsonl/json_sanitizer.h"
+#include "format/json_sanitizer.h"
 
 namespace {
 

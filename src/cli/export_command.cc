@@ -16,6 +16,7 @@
 #include "base/strings.h"
 #include "cli/cli.h"
 #include "cli/json_file.h"
+#include "format/value_cleaning.h"
 #include "pipeline/export_run.h"
 #include "service/schedule_planner.h"
 #include "sink/all/destinations.h"
@@ -60,6 +61,7 @@ void Report(const Interval& interval, const IntervalOutcome& outcome, ExportSumm
     summary.rows += r.rows;
     summary.files += r.files.size();
     summary.bytes += r.bytes;
+    summary.repaired += r.repaired_values;
   }
   std::fflush(stdout);
 }
@@ -173,6 +175,7 @@ int Export(const ExportFlags& flags) {
   const ExportSummary s = ExportRange(def, *source, start, end, flags.workers);
   fmt::print("{} runs, {} failed: {} rows in {} files, {}\n", s.runs, s.failed, FormatCount(s.rows),
              s.files, FormatBytes(s.bytes));
+  if (s.repaired) fmt::print("{} {}\n", FormatCount(s.repaired), kRepairedValuesMeaning);
   return s.failed ? kExitFailed : 0;
 }
 

@@ -12,7 +12,7 @@ namespace bx {
 ExportDefinition LoadExportDefinition(const std::string& path);
 
 struct ExportSummary {
-  uint64_t runs = 0, failed = 0, rows = 0, files = 0, bytes = 0;
+  uint64_t runs = 0, failed = 0, rows = 0, files = 0, bytes = 0, repaired = 0;
 };
 
 // Exports every whole interval of `def` in [start, end), `workers` intervals at a time, printing

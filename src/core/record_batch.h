@@ -35,6 +35,8 @@ class Column {
   explicit Column(ColumnType type);
 
   ColumnType type() const { return type_; }
+  // A string or JSON column: values are byte strings.
+  bool is_binary() const { return type_ == ColumnType::kString || type_ == ColumnType::kJson; }
   size_t size() const { return validity_.size(); }
   size_t null_count() const { return null_count_; }
   bool IsNull(size_t row) const { return validity_[row] == 0; }
@@ -63,8 +65,6 @@ class Column {
   const std::vector<uint8_t>& validity() const { return validity_; }
 
  private:
-  bool is_binary() const { return type_ == ColumnType::kString || type_ == ColumnType::kJson; }
-
   ColumnType type_;
   std::vector<uint64_t> offsets_;
   std::string data_;

@@ -22,9 +22,9 @@ class Encoder {
   // Discards the file. Never throws.
   virtual void Abort() noexcept = 0;
   virtual uint64_t rows() const = 0;
-  // Values that were repaired (invalid UTF-8, lone surrogates, NUL) or, not being JSON at all,
-  // exported as strings. Counted as warnings in the run.
-  virtual uint64_t repaired_values() const { return 0; }
+  // Values the cleaning rule of format/value_cleaning.h changed: text with NUL or invalid UTF-8,
+  // JSON repaired or, not being JSON at all, exported as a string. A warning in the run's log.
+  virtual uint64_t repaired_values() const = 0;
 };
 
 }  // namespace bx

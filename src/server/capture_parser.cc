@@ -11,7 +11,7 @@
 
 #include "base/error.h"
 #include "core/json_parse.h"
-#include "format/jsonl/json_sanitizer.h"
+#include "format/json_sanitizer.h"
 #include "server/api_error.h"
 
 namespace bx {

@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "format/value_cleaning.h"
 #include "pipeline/export_run.h"
 
 namespace bx {
@@ -76,8 +77,7 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
     }
     if (result.repaired_values > 0) {
       Log(run.id, "warn",
-          fmt::format("Repaired {} values that were not valid JSON or UTF-8",
-                      FormatCount(result.repaired_values)));
+          fmt::format("{} {}", FormatCount(result.repaired_values), kRepairedValuesMeaning));
     }
     Log(run.id, "info", ExportedLine(result));
     spdlog::info("{} completed: {}, {} rows, {} to {} in {:.2f} s", who, span,

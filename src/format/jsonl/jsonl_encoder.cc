@@ -5,7 +5,8 @@
 
 #include "base/strings.h"
 #include "base/time.h"
-#include "format/jsonl/json_sanitizer.h"
+#include "format/json_sanitizer.h"
+#include "format/value_cleaning.h"
 
 namespace bx {
 namespace {
@@ -65,6 +66,8 @@ class JsonLinesEncoder : public Encoder {
       }
       switch (col.type()) {
         case ColumnType::kString:
+          // AppendJsonEscaped applies the text rule of format/value_cleaning.h.
+          if (!IsCleanText(col.String(row))) ++repaired_;
           buffer_.push_back('"');
           AppendJsonEscaped(col.String(row), buffer_);
           buffer_.push_back('"');

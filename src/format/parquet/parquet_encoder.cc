@@ -61,8 +61,11 @@ void ParquetEncoder::Add(const RecordBatch& batch, size_t begin, size_t end) {
     const size_t n = std::min<uint64_t>({end - begin, options_.row_group_rows - group_rows_,
                                          static_cast<uint64_t>(kSliceRows),
                                          std::max<uint64_t>(64, room / row_bytes + 1)});
-    for (size_t i = 0; i < columns_.size(); ++i)
-      columns_[i].Write(batch.column(i), begin, begin + n);
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      size_t from = begin, to = begin + n;
+      const Column& column = cleaner_.Clean(batch.column(i), from, to);
+      columns_[i].Write(column, from, to);
+    }
     begin += n;
     group_rows_ += n;
     rows_ += n;

@@ -12,6 +12,7 @@
 #include "core/formats.h"
 #include "format/encoder.h"
 #include "format/parquet/column_writer.h"
+#include "format/value_cleaning.h"
 
 namespace bx {
 
@@ -36,6 +37,7 @@ class ParquetEncoder : public Encoder {
   void Finish() override;
   void Abort() noexcept override;
   uint64_t rows() const override { return rows_; }
+  uint64_t repaired_values() const override { return cleaner_.repaired(); }
 
   // Writes the buffered row group now (no-op when it is empty), so that the file can be cut at
   // a size close to the rotator's limit.
@@ -50,6 +52,7 @@ class ParquetEncoder : public Encoder {
   std::unique_ptr<ByteSink> sink_;
   ParquetOptions options_;
   std::vector<parquet::ColumnWriter> columns_;
+  ColumnCleaner cleaner_;
   std::vector<parquet::RowGroupMeta> row_groups_;
   uint64_t group_rows_ = 0;
   uint64_t rows_ = 0;

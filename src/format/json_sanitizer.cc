@@ -1,4 +1,4 @@
-#include "format/jsonl/json_sanitizer.h"
+#include "format/json_sanitizer.h"
 
 #include <simdjson.h>
 
@@ -291,13 +291,6 @@ void Rewriter::SkipSpace() {
 struct JsonSanitizer::State {
   simdjson::dom::parser parser;
   std::vector<char> stack;  // the slow path's open containers
-
-  // simdjson copies into its own padded buffer, reused across calls. An empty view's data() may
-  // be null, which memchr and memcpy must not see.
-  bool IsClean(std::string_view text) {
-    return !text.empty() && NeedsNoRepair(text) &&
-           !parser.parse(text.data(), text.size(), true).error();
-  }
 };
 
 JsonSanitizer::JsonSanitizer() : state_(std::make_unique<State>()) {}
@@ -305,8 +298,15 @@ JsonSanitizer::~JsonSanitizer() = default;
 JsonSanitizer::JsonSanitizer(JsonSanitizer&&) noexcept = default;
 JsonSanitizer& JsonSanitizer::operator=(JsonSanitizer&&) noexcept = default;
 
+// simdjson copies into its own padded buffer, reused across calls. An empty view's data() may be
+// null, which memchr and memcpy must not see.
+bool JsonSanitizer::IsClean(std::string_view text) {
+  return !text.empty() && NeedsNoRepair(text) &&
+         !state_->parser.parse(text.data(), text.size(), true).error();
+}
+
 JsonCleanliness JsonSanitizer::Append(std::string_view text, std::string& out) {
-  if (state_->IsClean(text)) {
+  if (IsClean(text)) {
     out.append(text);
     return JsonCleanliness::kClean;
   }

@@ -1,4 +1,4 @@
-#include "format/jsonl/json_sanitizer.h"
+#include "format/json_sanitizer.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

@@ -27,6 +27,10 @@ class JsonSanitizer {
 
   // Appends `text` to `out` as one JSON value on one line and says what was done.
   JsonCleanliness Append(std::string_view text, std::string& out);
+  // Whether Append would copy `text` unchanged, by the fast check alone: false for the rare
+  // valid JSON that simdjson refuses (numbers beyond its range, depth over 1024), which Append
+  // still calls clean.
+  bool IsClean(std::string_view text);
 
  private:
   struct State;  // keeps simdjson.h out of this header
