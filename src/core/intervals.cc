@@ -29,8 +29,8 @@ cctz::civil_second ToCivil(Micros t, const cctz::time_zone& zone) {
 }
 
 Micros FromCivil(const cctz::civil_second& cs, const cctz::time_zone& zone) {
-  // For a local time skipped by a DST change, cctz picks the instant computed with the offset in
-  // force before the change, i.e. the first valid local time after the gap.
+  // For a local time skipped by a DST change, cctz picks the instant of the change, i.e. the
+  // first valid local time after the gap.
   const auto tp = cctz::convert(cs, zone);
   return std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()).count();
 }
@@ -137,10 +137,13 @@ Micros Schedule::Next(Micros b) const {
   // Local days last 23 to 25 hours: three hours past the nominal length lies inside the next
   // interval, whose floor is the next boundary. A zone that moves back across the date line
   // repeats a date (a day of up to 48 hours): then a day further on.
-  for (Micros ahead = NominalLength() + 3 * kHour;; ahead += kDay) {
-    const Micros n = Floor(b + ahead);
-    if (n > b) return n;
-  }
+  Micros n = b;
+  for (Micros ahead = NominalLength() + 3 * kHour; n <= b; ahead += kDay) n = Floor(b + ahead);
+  // A date skipped by a zone change leaves an interval as short as minutes (Pacific/Kiritimati
+  // skipped 1994-12-31: with an offset of 22:56:58 the day before lasted 1 h 3 min), which the
+  // step ahead passes over: back to the first boundary after `b`.
+  for (Micros before = Floor(n - 1); before > b; before = Floor(n - 1)) n = before;
+  return n;
 }
 
 std::vector<Interval> Schedule::IntervalsWithin(Micros start, Micros end, size_t limit) const {

@@ -128,6 +128,23 @@ TEST(Intervals, AnIntervalWithARepeatedDateStillEnds) {
   EXPECT_EQ(days[2].start, days[1].end);
 }
 
+// Found by fuzz/intervals_fuzz: Pacific/Kiritimati skipped 31 December 1994 (from -10 to +14).
+// With an offset of 22:56:58 the boundary of the skipped date maps past the next date's.
+TEST(Intervals, ASkippedDateWithAnOffsetTilesTheDays) {
+  const Schedule s(IntervalKind::kDay, "Pacific/Kiritimati", 82618);
+  Micros b = s.Floor(T("1994-12-29T00:00:00Z"));
+  for (int i = 0; i < 6; ++i) {
+    const Micros n = s.Next(b);
+    ASSERT_GT(n, b);
+    EXPECT_EQ(s.Floor(n), n) << i;
+    EXPECT_EQ(s.Floor(n - 1), b) << i << ": " << FormatIso(b) << " .. " << FormatIso(n);
+    b = n;
+  }
+  const Micros short_day = s.Floor(T("1994-12-31T09:30:00Z"));
+  EXPECT_EQ(short_day, T("1994-12-31T08:56:58Z"));
+  EXPECT_EQ(s.Next(short_day), T("1994-12-31T10:00:00Z"));  // the zone's change
+}
+
 TEST(Intervals, RejectsBadZonesAndOffsets) {
   EXPECT_THROW(Schedule(IntervalKind::kDay, "Mars/Olympus"), Error);
   EXPECT_THROW(Schedule(IntervalKind::kDay, "UTC", 86400), Error);
