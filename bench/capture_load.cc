@@ -3,6 +3,7 @@
 // accepted and request latencies.
 //
 //   capture_load --url http://127.0.0.1:8000 --connections 4 --batch 100 --seconds 10
+//                [--person-events PERCENT]   (identify and $set events among them)
 
 #include <httplib.h>
 
@@ -25,22 +26,33 @@ struct Options {
   int connections = 4;
   int batch = 100;
   double seconds = 10;
+  int person_percent = 0;
 };
 
-std::string BatchBody(int worker, int batch) {
+// Request `request` of connection `worker`. With `person_percent` > 0, that share of the events
+// maintain persons: an $identify merging an anonymous distinct_id (with a $set), or a $set
+// event whose value changes with every request, so that each one changes a person.
+std::string BatchBody(int worker, int batch, int person_percent, uint64_t request) {
   nlohmann::json events = nlohmann::json::array();
   for (int i = 0; i < batch; ++i) {
-    events.push_back(
-        {{"event", i % 5 == 0 ? "$autocapture" : "$pageview"},
-         {"distinct_id", "user-" + std::to_string((worker * 7919 + i) % 5000)},
-         {"timestamp", "2024-01-15T10:00:00.123Z"},
-         {"properties",
-          {{"$current_url", "https://example.com/pricing?plan=" + std::to_string(i)},
-           {"$browser", "Firefox"},
-           {"$os", "Linux"},
-           {"$screen_width", 1920},
-           {"$lib", "web"},
-           {"$session_id", "0190f6a0-0000-7000-8000-00000000" + std::to_string(1000 + worker)}}}});
+    const uint64_t user = (worker * 7919 + request * 13 + i) % 20000;
+    nlohmann::json properties = {
+        {"$current_url", "https://example.com/pricing?plan=" + std::to_string(i)},
+        {"$browser", "Firefox"},
+        {"$os", "Linux"},
+        {"$screen_width", 1920},
+        {"$lib", "web"},
+        {"$session_id", "0190f6a0-0000-7000-8000-00000000" + std::to_string(1000 + worker)}};
+    std::string event = i % 5 == 0 ? "$autocapture" : "$pageview";
+    if (i % 100 < person_percent) {
+      event = i % 2 == 0 ? "$identify" : "$set";
+      properties["$set"] = {{"plan", "p" + std::to_string(request)}};
+      if (i % 2 == 0) properties["$anon_distinct_id"] = "anon-" + std::to_string(user);
+    }
+    events.push_back({{"event", event},
+                      {"distinct_id", "user-" + std::to_string(user)},
+                      {"timestamp", "2024-01-15T10:00:00.123Z"},
+                      {"properties", std::move(properties)}});
   }
   return nlohmann::json{{"api_key", "phc_bench"}, {"batch", events}}.dump();
 }
@@ -59,6 +71,8 @@ int main(int argc, char** argv) {
       o.batch = std::stoi(value);
     else if (flag == "--seconds")
       o.seconds = std::stod(value);
+    else if (flag == "--person-events")
+      o.person_percent = std::clamp(std::stoi(value), 0, 100);
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
@@ -76,8 +90,8 @@ int main(int argc, char** argv) {
       client.set_keep_alive(true);
       client.set_tcp_nodelay(true);
       client.set_read_timeout(30, 0);
-      const std::string body = BatchBody(w, o.batch);
-      while (Clock::now() < end) {
+      for (uint64_t request = 0; Clock::now() < end; ++request) {
+        const std::string body = BatchBody(w, o.batch, o.person_percent, request);
         const auto t0 = Clock::now();
         auto r = client.Post("/batch", body, "application/json");
         latencies[w].push_back(

@@ -1,7 +1,6 @@
 #include "server/capture_parser.h"
 
 #include <sys/random.h>
-#include <xxhash.h>
 
 #include <cctype>
 #include <random>
@@ -90,9 +89,10 @@ std::string ToRow(const json& event, Micros now, const CaptureOptions& options, 
     return fmt::format("distinct_id: longer than {} bytes", options.max_name_length);
   }
 
-  for (const char* key : {"$set", "$set_once"}) {
-    if (auto it = event.find(key);
-        it != event.end() && it->is_object() && !properties.contains(key)) {
+  // Person updates at the top level, as some SDKs send them ($unset: a list of keys).
+  for (const std::string_view key : {"$set", "$set_once", "$unset"}) {
+    if (auto it = event.find(key); it != event.end() && !properties.contains(key) &&
+                                   (it->is_object() || (key == "$unset" && it->is_array()))) {
       properties[key] = *it;
     }
   }
@@ -125,23 +125,13 @@ std::string ToRow(const json& event, Micros now, const CaptureOptions& options, 
     return fmt::format("properties: {} bytes, more than the limit of {}", row.properties.size(),
                        options.max_properties_bytes);
   }
-  row.person_properties = "{}";
   row.team_id = options.team_id;
-  row.person_id = PersonIdFor(options.team_id, row.distinct_id);
   row.created_at = now;
   row.inserted_at = now;
   return "";
 }
 
 }  // namespace
-
-std::string PersonIdFor(int64_t team_id, std::string_view distinct_id) {
-  const XXH128_hash_t h =
-      XXH3_128bits_withSeed(distinct_id.data(), distinct_id.size(), static_cast<uint64_t>(team_id));
-  const uint64_t hi = (h.high64 & ~0xF000ULL) | 0x5000;
-  const uint64_t lo = (h.low64 & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-  return FormatUuid(hi, lo);
-}
 
 std::string NewUuidV7(Micros now) {
   auto& rng = ThreadRng();

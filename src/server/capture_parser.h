@@ -37,10 +37,6 @@ struct CaptureBatch {
 // JSON apart from invalid UTF-8, lone surrogates or NUL is cleaned first (U+FFFD; NUL dropped).
 CaptureBatch ParseCaptureBody(std::string_view body, Micros now, const CaptureOptions& options);
 
-// Name-based UUID (version 5 layout) of the team and distinct_id: the same person for the same
-// distinct_id, in every request and every process.
-std::string PersonIdFor(int64_t team_id, std::string_view distinct_id);
-
 // A time-ordered UUIDv7 for `now`.
 std::string NewUuidV7(Micros now);
 

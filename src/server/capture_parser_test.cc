@@ -35,8 +35,6 @@ TEST(CaptureParser, SingleEventWithDefaults) {
   EXPECT_EQ(r.team_id, 1);
   EXPECT_TRUE(IsUuid(r.uuid));
   EXPECT_EQ(r.uuid[14], '7') << r.uuid;  // UUIDv7
-  EXPECT_EQ(r.person_id, PersonIdFor(1, "u1"));
-  EXPECT_EQ(r.person_properties, "{}");
 }
 
 TEST(CaptureParser, BatchKeepsGoodEventsAndReportsBadOnesByIndex) {
@@ -123,10 +121,6 @@ TEST(CaptureParser, OversizedPropertiesAreRejected) {
 }
 
 TEST(CaptureParser, IdsAreWellFormed) {
-  EXPECT_EQ(PersonIdFor(1, "u1"), PersonIdFor(1, "u1"));
-  EXPECT_NE(PersonIdFor(1, "u1"), PersonIdFor(1, "u2"));
-  EXPECT_NE(PersonIdFor(1, "u1"), PersonIdFor(2, "u1"));
-  EXPECT_TRUE(IsUuid(PersonIdFor(1, "u1")));
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
     const std::string id = NewUuidV7(kNow);

@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "source/embedded/event_store.h"
+#include "source/embedded/person_writer.h"
 
 namespace bx {
 
@@ -14,6 +15,7 @@ CaptureStore::CaptureStore(std::filesystem::path path) : path_(std::move(path)) 
 
 CaptureStore::~CaptureStore() {
   std::lock_guard lock(mu_);
+  persons_.reset();
   writer_.reset();
   store_.reset();
 }
@@ -22,21 +24,27 @@ void CaptureStore::Open() {
   store_ = std::make_unique<EventStore>(path_, EventStore::Mode::kShared);
   // Larger than any request, so the writer never commits half a request on its own.
   writer_ = std::make_unique<EventWriter>(*store_, SIZE_MAX);
+  persons_ = std::make_unique<PersonWriter>(*store_);
 }
 
 void CaptureStore::Reset() {
   // Undo the failed request's open transaction before the writer's destructor would commit it.
   if (store_) sqlite3_exec(store_->db(), "ROLLBACK", nullptr, nullptr, nullptr);
+  persons_.reset();
   writer_.reset();
   store_.reset();
 }
 
-void CaptureStore::Write(const std::vector<EventRow>& rows) {
+void CaptureStore::Write(std::vector<EventRow>& rows) {
   if (rows.empty()) return;
   std::lock_guard lock(mu_);
   try {
     if (!writer_) Open();
-    for (const EventRow& row : rows) writer_->Insert(row);
+    writer_->Begin();
+    for (EventRow& row : rows) {
+      persons_->Apply(row);
+      writer_->Insert(row);
+    }
     writer_->Flush();
   } catch (const Error&) {
     Reset();  // the next request opens a fresh connection

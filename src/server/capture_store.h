@@ -1,6 +1,7 @@
 #pragma once
 // The capture endpoint's side of the embedded store: one connection and writer shared by every
-// request thread, one transaction per request (a request's events land together or not at all).
+// request thread, one transaction per request (a request's events, and the person changes they
+// make, land together or not at all).
 
 #include <filesystem>
 #include <memory>
@@ -13,14 +14,16 @@ namespace bx {
 
 class EventStore;
 class EventWriter;
+class PersonWriter;
 
 class CaptureStore {
  public:
   explicit CaptureStore(std::filesystem::path path);
   ~CaptureStore();
 
-  // Inserts and commits `rows`; throws bx::Error (SourceError, retryable when the store is busy).
-  void Write(const std::vector<EventRow>& rows);
+  // Maintains persons from `rows` (setting each row's person_id and person_properties), inserts
+  // and commits them; throws bx::Error (SourceError, retryable when the store is busy).
+  void Write(std::vector<EventRow>& rows);
 
  private:
   void Open();
@@ -30,6 +33,7 @@ class CaptureStore {
   std::mutex mu_;
   std::unique_ptr<EventStore> store_;
   std::unique_ptr<EventWriter> writer_;
+  std::unique_ptr<PersonWriter> persons_;
 };
 
 }  // namespace bx

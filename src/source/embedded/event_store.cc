@@ -15,11 +15,28 @@ CREATE TABLE IF NOT EXISTS events (
   properties TEXT, person_properties TEXT, elements_chain TEXT,
   timestamp INTEGER, created_at INTEGER, inserted_at INTEGER);
 CREATE INDEX IF NOT EXISTS events_inserted_at ON events (inserted_at);
+-- Every state of every person and distinct_id mapping (source/embedded/person_writer.h), with
+-- the ingestion time of the change: the persons model exports the state as of an interval's end.
+CREATE TABLE IF NOT EXISTS person_changes (
+  team_id INTEGER NOT NULL, person_id TEXT NOT NULL, version INTEGER NOT NULL,
+  properties TEXT NOT NULL, created_at INTEGER NOT NULL, is_deleted INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL,
+  PRIMARY KEY (team_id, person_id, version)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_changes_at ON person_changes (changed_at);
+CREATE TABLE IF NOT EXISTS distinct_id_changes (
+  team_id INTEGER NOT NULL, distinct_id TEXT NOT NULL, version INTEGER NOT NULL,
+  person_id TEXT NOT NULL, changed_at INTEGER NOT NULL,
+  PRIMARY KEY (team_id, distinct_id, version)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS distinct_id_changes_at ON distinct_id_changes (changed_at);
+CREATE INDEX IF NOT EXISTS distinct_id_changes_person ON distinct_id_changes (team_id, person_id);
 )sql";
+
+// Each model's query selects its FileSchema's columns in order. ?1 and ?2 are the interval's
+// start and end, ?3 the team (NULL: every team).
 
 // Index order is (inserted_at, rowid), so a scan is deterministic: a backfill and a scheduled
 // run of the same interval see the rows in the same order and write the same bytes.
-constexpr const char* kSelectSql = R"sql(
+constexpr const char* kEventsSql = R"sql(
 SELECT uuid, event, distinct_id, person_id, properties, person_properties, elements_chain,
        timestamp, created_at, inserted_at
 FROM events INDEXED BY events_inserted_at
@@ -28,6 +45,46 @@ WHERE inserted_at >= ?1 AND inserted_at < ?2
   AND (?4 IS NULL OR event IN (SELECT value FROM json_each(?4)))
   AND (?5 IS NULL OR event NOT IN (SELECT value FROM json_each(?5)))
 ORDER BY inserted_at
+)sql";
+
+// One row per (team_id, distinct_id) whose mapping or person changed in the interval, in the
+// state both had at its end; _inserted_at is the latest change of the mapping in the interval
+// or the latest of the person, the earlier of the two when both changed.
+constexpr const char* kPersonsSql = R"sql(
+WITH
+changed_ids AS (
+  SELECT team_id, distinct_id, max(changed_at) AS at FROM distinct_id_changes
+  WHERE changed_at >= ?1 AND changed_at < ?2 AND (?3 IS NULL OR team_id = ?3)
+  GROUP BY team_id, distinct_id),
+changed_persons AS (
+  SELECT team_id, person_id, max(changed_at) AS at FROM person_changes
+  WHERE changed_at >= ?1 AND changed_at < ?2 AND (?3 IS NULL OR team_id = ?3)
+  GROUP BY team_id, person_id),
+candidates AS (
+  SELECT team_id, distinct_id FROM changed_ids
+  UNION
+  SELECT d.team_id, d.distinct_id FROM changed_persons p JOIN distinct_id_changes d
+    ON d.team_id = p.team_id AND d.person_id = p.person_id AND d.changed_at < ?2),
+mappings AS (
+  SELECT c.team_id, c.distinct_id, d.person_id, d.version
+  FROM candidates c JOIN distinct_id_changes d
+    ON d.team_id = c.team_id AND d.distinct_id = c.distinct_id
+  WHERE d.version = (SELECT max(version) FROM distinct_id_changes x
+                     WHERE x.team_id = c.team_id AND x.distinct_id = c.distinct_id
+                       AND x.changed_at < ?2))
+SELECT m.team_id, m.distinct_id, m.person_id, p.properties, m.version, p.version, p.created_at,
+       CASE WHEN ci.at IS NULL THEN cp.at WHEN cp.at IS NULL THEN ci.at
+            ELSE min(ci.at, cp.at) END,
+       p.is_deleted
+FROM mappings m
+JOIN person_changes p ON p.team_id = m.team_id AND p.person_id = m.person_id
+  AND p.version = (SELECT max(version) FROM person_changes y
+                   WHERE y.team_id = m.team_id AND y.person_id = m.person_id
+                     AND y.changed_at < ?2)
+LEFT JOIN changed_ids ci ON ci.team_id = m.team_id AND ci.distinct_id = m.distinct_id
+LEFT JOIN changed_persons cp ON cp.team_id = m.team_id AND cp.person_id = m.person_id
+WHERE ci.at IS NOT NULL OR cp.at IS NOT NULL
+ORDER BY m.team_id, m.distinct_id
 )sql";
 
 Error StoreError(sqlite3* db, const std::string& what) {
@@ -81,9 +138,9 @@ void AppendInt(sqlite3_stmt* stmt, int index, Column& column) {
 class EmbeddedReader : public BatchReader {
  public:
   EmbeddedReader(const std::filesystem::path& path, const ExportQuery& query) : query_(query) {
-    if (query.model != Model::kEvents) {
+    if (query.model == Model::kSessions) {
       throw Error(ErrorKind::kNonRetryable, "UnsupportedModel",
-                  "the embedded store holds only the events model");
+                  "the embedded store does not export the sessions model yet");
     }
     if (!std::filesystem::exists(path)) {
       throw Error(ErrorKind::kNonRetryable, "SourceError",
@@ -94,15 +151,17 @@ class EmbeddedReader : public BatchReader {
     db_ = Open(path, SQLITE_OPEN_READONLY);
     // Reading through a memory map spares a copy of every page (1 TiB: the whole file).
     sqlite3_exec(db_, "PRAGMA mmap_size=1099511627776", nullptr, nullptr, nullptr);
-    if (sqlite3_prepare_v2(db_, kSelectSql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      Error e =
-          StoreError(db_, "embedded store '" + path.string() + "' has no usable events table");
+    const char* sql = query.model == Model::kPersons ? kPersonsSql : kEventsSql;
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      Error e = StoreError(db_, "embedded store '" + path.string() + "' has no usable " +
+                                    std::string(ModelName(query.model)) + " tables");
       sqlite3_close(db_);
       throw e;
     }
     sqlite3_bind_int64(stmt_, 1, query.interval.start);
     sqlite3_bind_int64(stmt_, 2, query.interval.end);
     if (query.team_id) sqlite3_bind_int64(stmt_, 3, *query.team_id);
+    if (query.model != Model::kEvents) return;  // include/exclude_events filter events only
     if (!query.include_events.empty()) {
       include_json_ = nlohmann::json(query.include_events).dump();
       BindText(stmt_, 4, include_json_);
@@ -128,8 +187,14 @@ class EmbeddedReader : public BatchReader {
         break;
       }
       if (rc != SQLITE_ROW) throw StoreError(db_, "reading the embedded store");
-      for (int i = 0; i < 7; ++i) AppendText(stmt_, i, batch.column(i));
-      for (int i = 7; i < 10; ++i) AppendInt(stmt_, i, batch.column(i));
+      for (size_t i = 0; i < batch.num_columns(); ++i) {
+        Column& column = batch.column(i);
+        if (column.is_binary()) {
+          AppendText(stmt_, static_cast<int>(i), column);
+        } else {
+          AppendInt(stmt_, static_cast<int>(i), column);
+        }
+      }
     }
     return batch.num_rows() > 0;
   }
@@ -193,8 +258,14 @@ EventWriter::~EventWriter() {
   sqlite3_finalize(insert_);
 }
 
+void EventWriter::Begin() {
+  if (in_transaction_) return;
+  Exec(store_.db(), "BEGIN");
+  in_transaction_ = true;
+}
+
 void EventWriter::Insert(const EventRow& row) {
-  if (pending_ == 0) Exec(store_.db(), "BEGIN");
+  Begin();
   BindText(insert_, 1, row.uuid);
   sqlite3_bind_int64(insert_, 2, row.team_id);
   BindText(insert_, 3, row.event);
@@ -213,8 +284,9 @@ void EventWriter::Insert(const EventRow& row) {
 }
 
 void EventWriter::Flush() {
-  if (pending_ == 0) return;
+  if (!in_transaction_) return;
   pending_ = 0;
+  in_transaction_ = false;
   Exec(store_.db(), "COMMIT");
 }
 

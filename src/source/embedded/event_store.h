@@ -4,7 +4,8 @@
 //   uuid TEXT, team_id INTEGER, event TEXT, distinct_id TEXT, person_id TEXT,
 //   properties TEXT (JSON), person_properties TEXT (JSON), elements_chain TEXT,
 //   timestamp INTEGER, created_at INTEGER, inserted_at INTEGER   -- microseconds, UTC
-// indexed on inserted_at.
+// indexed on inserted_at. Persons live in `person_changes` and `distinct_id_changes`
+// (person_writer.h).
 
 #include <filesystem>
 #include <memory>
@@ -45,6 +46,9 @@ class EventWriter {
  public:
   explicit EventWriter(EventStore& store, size_t rows_per_transaction = 20000);
   ~EventWriter();
+  // Starts the transaction the next rows go into, if none is open: a PersonWriter's changes
+  // made after it commit with them.
+  void Begin();
   void Insert(const EventRow& row);
   void Flush();
 
@@ -53,6 +57,7 @@ class EventWriter {
   sqlite3_stmt* insert_ = nullptr;
   size_t pending_ = 0;
   size_t rows_per_transaction_;
+  bool in_transaction_ = false;
 };
 
 // Reads events from the store; each Read opens its own connection, so readers may run on
