@@ -19,9 +19,6 @@ ExportDefinition ParseExportDefinition(const nlohmann::json& json) {
     throw InvalidArgument("model",
                           "'" + model + "' is not a model; use events, persons or sessions");
   }
-  if (*parsed_model == Model::kSessions) {
-    throw InvalidArgument("model", "'" + model + "' is not supported yet; use events or persons");
-  }
   def.model = *parsed_model;
 
   const std::string interval = top.RequiredString("interval");

@@ -5,9 +5,20 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "source/embedded/sessions_reader.h"
+#include "source/embedded/store_sql.h"
 
 namespace bx {
 namespace {
+
+using store_sql::AppendInt;
+using store_sql::AppendText;
+using store_sql::BindText;
+using store_sql::Exec;
+using store_sql::Open;
+using store_sql::OpenForReading;
+using store_sql::Prepare;
+using store_sql::StoreError;
 
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS events (
@@ -15,6 +26,10 @@ CREATE TABLE IF NOT EXISTS events (
   properties TEXT, person_properties TEXT, elements_chain TEXT,
   timestamp INTEGER, created_at INTEGER, inserted_at INTEGER);
 CREATE INDEX IF NOT EXISTS events_inserted_at ON events (inserted_at);
+-- The sessions model (sessions_reader.cc) finds a session's events by this expression; dirty
+-- properties that are not JSON belong to no session.
+CREATE INDEX IF NOT EXISTS events_session ON events (team_id,
+  json_extract(CASE WHEN json_valid(properties) THEN properties END, '$."$session_id"'));
 -- Every state of every person and distinct_id mapping (source/embedded/person_writer.h), with
 -- the ingestion time of the change: the persons model exports the state as of an interval's end.
 CREATE TABLE IF NOT EXISTS person_changes (
@@ -87,76 +102,19 @@ WHERE ci.at IS NOT NULL OR cp.at IS NOT NULL
 ORDER BY m.team_id, m.distinct_id
 )sql";
 
-Error StoreError(sqlite3* db, const std::string& what) {
-  const int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
-  const bool busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
-  return Error(busy ? ErrorKind::kRetryable : ErrorKind::kNonRetryable, "SourceError",
-               what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-void Exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : "unknown error";
-    sqlite3_free(message);
-    throw Error(ErrorKind::kNonRetryable, "SourceError", std::string("embedded store: ") + text);
-  }
-}
-
-sqlite3* Open(const std::filesystem::path& path, int flags) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    Error e = StoreError(db, "cannot open embedded store '" + path.string() + "'");
-    sqlite3_close(db);
-    throw e;
-  }
-  sqlite3_busy_timeout(db, 10000);
-  return db;
-}
-
-void BindText(sqlite3_stmt* stmt, int index, const std::string& value) {
-  sqlite3_bind_text(stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
-}
-
-void AppendText(sqlite3_stmt* stmt, int index, Column& column) {
-  if (sqlite3_column_type(stmt, index) == SQLITE_NULL) {
-    column.AppendNull();
-    return;
-  }
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, index));
-  column.AppendString({text, static_cast<size_t>(sqlite3_column_bytes(stmt, index))});
-}
-
-void AppendInt(sqlite3_stmt* stmt, int index, Column& column) {
-  if (sqlite3_column_type(stmt, index) == SQLITE_NULL) {
-    column.AppendNull();
-  } else {
-    column.AppendInt(sqlite3_column_int64(stmt, index));
-  }
-}
-
 class EmbeddedReader : public BatchReader {
  public:
+  // The events or persons model: their queries select the schema's columns in order.
   EmbeddedReader(const std::filesystem::path& path, const ExportQuery& query) : query_(query) {
-    if (query.model == Model::kSessions) {
-      throw Error(ErrorKind::kNonRetryable, "UnsupportedModel",
-                  "the embedded store does not export the sessions model yet");
-    }
-    if (!std::filesystem::exists(path)) {
-      throw Error(ErrorKind::kNonRetryable, "SourceError",
-                  "embedded store '" + path.string() +
-                      "' does not exist; create it with 'batch-export events generate' or the "
-                      "capture endpoint");
-    }
-    db_ = Open(path, SQLITE_OPEN_READONLY);
-    // Reading through a memory map spares a copy of every page (1 TiB: the whole file).
-    sqlite3_exec(db_, "PRAGMA mmap_size=1099511627776", nullptr, nullptr, nullptr);
+    db_ = OpenForReading(path);
     const char* sql = query.model == Model::kPersons ? kPersonsSql : kEventsSql;
-    if (sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      Error e = StoreError(db_, "embedded store '" + path.string() + "' has no usable " +
-                                    std::string(ModelName(query.model)) + " tables");
+    try {
+      stmt_ = Prepare(db_, sql,
+                      "embedded store '" + path.string() + "' has no usable " +
+                          std::string(ModelName(query.model)) + " tables");
+    } catch (const Error&) {
       sqlite3_close(db_);
-      throw e;
+      throw;
     }
     sqlite3_bind_int64(stmt_, 1, query.interval.start);
     sqlite3_bind_int64(stmt_, 2, query.interval.end);
@@ -293,6 +251,7 @@ void EventWriter::Flush() {
 EmbeddedSource::EmbeddedSource(std::filesystem::path path) : path_(std::move(path)) {}
 
 std::unique_ptr<BatchReader> EmbeddedSource::Read(const ExportQuery& query) {
+  if (query.model == Model::kSessions) return MakeSessionsReader(path_, query);
   return std::make_unique<EmbeddedReader>(path_, query);
 }
 

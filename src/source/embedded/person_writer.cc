@@ -9,44 +9,23 @@
 
 #include "base/error.h"
 #include "source/embedded/event_store.h"
+#include "source/embedded/store_sql.h"
 
 namespace bx {
 namespace {
 
 using json = nlohmann::json;
-
-Error StoreError(sqlite3* db, const std::string& what) {
-  const int code = sqlite3_extended_errcode(db) & 0xff;
-  const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
-  return Error(busy ? ErrorKind::kRetryable : ErrorKind::kNonRetryable, "SourceError",
-               "embedded store: " + what + ": " + sqlite3_errmsg(db));
-}
+using store_sql::BindText;
+using store_sql::StoreError;
+using Resetting = store_sql::ResetOnExit;
 
 sqlite3_stmt* Prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-    throw StoreError(db, "preparing the persons statements");
-  }
-  return stmt;
-}
-
-void BindText(sqlite3_stmt* stmt, int index, std::string_view value) {
-  sqlite3_bind_text(stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return store_sql::Prepare(db, sql, "embedded store: preparing the persons statements");
 }
 
 std::string ColumnText(sqlite3_stmt* stmt, int index) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, index));
-  return text ? std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, index))) : "";
+  return std::string(store_sql::ColumnText(stmt, index));
 }
-
-// Resets a statement when it goes out of scope, so that its read ends before the next write.
-struct Resetting {
-  sqlite3_stmt* stmt;
-  ~Resetting() {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-  }
-};
 
 std::string Dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -129,23 +108,24 @@ PersonWriter::~PersonWriter() {
 
 std::optional<PersonWriter::Mapping> PersonWriter::FindMapping(int64_t team_id,
                                                                std::string_view distinct_id) {
-  Resetting reset{find_mapping_};
+  const Resetting reset(find_mapping_);
   sqlite3_bind_int64(find_mapping_, 1, team_id);
   BindText(find_mapping_, 2, distinct_id);
   const int rc = sqlite3_step(find_mapping_);
   if (rc == SQLITE_DONE) return std::nullopt;
-  if (rc != SQLITE_ROW) throw StoreError(store_.db(), "reading a distinct_id's person");
+  if (rc != SQLITE_ROW)
+    throw StoreError(store_.db(), "embedded store: reading a distinct_id's person");
   return Mapping{ColumnText(find_mapping_, 0), sqlite3_column_int64(find_mapping_, 1)};
 }
 
 std::optional<PersonWriter::Person> PersonWriter::FindPerson(int64_t team_id,
                                                              std::string_view person_id) {
-  Resetting reset{find_person_};
+  const Resetting reset(find_person_);
   sqlite3_bind_int64(find_person_, 1, team_id);
   BindText(find_person_, 2, person_id);
   const int rc = sqlite3_step(find_person_);
   if (rc == SQLITE_DONE) return std::nullopt;
-  if (rc != SQLITE_ROW) throw StoreError(store_.db(), "reading a person");
+  if (rc != SQLITE_ROW) throw StoreError(store_.db(), "embedded store: reading a person");
   Person p;
   p.team_id = team_id;
   p.id = std::string(person_id);
@@ -169,19 +149,19 @@ void PersonWriter::Map(int64_t team_id, std::string_view distinct_id, const std:
                        Micros at) {
   const auto previous = FindMapping(team_id, distinct_id);
   if (previous && previous->person_id == person_id) return;
-  Resetting reset{insert_mapping_};
+  const Resetting reset(insert_mapping_);
   sqlite3_bind_int64(insert_mapping_, 1, team_id);
   BindText(insert_mapping_, 2, distinct_id);
   sqlite3_bind_int64(insert_mapping_, 3, previous ? previous->version + 1 : 0);
   BindText(insert_mapping_, 4, person_id);
   sqlite3_bind_int64(insert_mapping_, 5, at);
   if (sqlite3_step(insert_mapping_) != SQLITE_DONE) {
-    throw StoreError(store_.db(), "mapping a distinct_id to its person");
+    throw StoreError(store_.db(), "embedded store: mapping a distinct_id to its person");
   }
 }
 
 void PersonWriter::Save(const Person& person, Micros at) {
-  Resetting reset{insert_person_};
+  const Resetting reset(insert_person_);
   sqlite3_bind_int64(insert_person_, 1, person.team_id);
   BindText(insert_person_, 2, person.id);
   sqlite3_bind_int64(insert_person_, 3, person.version + 1);
@@ -190,7 +170,7 @@ void PersonWriter::Save(const Person& person, Micros at) {
   sqlite3_bind_int64(insert_person_, 6, person.is_deleted ? 1 : 0);
   sqlite3_bind_int64(insert_person_, 7, at);
   if (sqlite3_step(insert_person_) != SQLITE_DONE) {
-    throw StoreError(store_.db(), "saving a person");
+    throw StoreError(store_.db(), "embedded store: saving a person");
   }
 }
 
@@ -230,14 +210,15 @@ PersonWriter::Person PersonWriter::Merge(int64_t team_id, std::string_view disti
 
   std::vector<std::string> moved;
   {
-    Resetting reset{distinct_ids_of_};
+    const Resetting reset(distinct_ids_of_);
     sqlite3_bind_int64(distinct_ids_of_, 1, team_id);
     BindText(distinct_ids_of_, 2, source->id);
     int rc;
     while ((rc = sqlite3_step(distinct_ids_of_)) == SQLITE_ROW) {
       moved.push_back(ColumnText(distinct_ids_of_, 0));
     }
-    if (rc != SQLITE_DONE) throw StoreError(store_.db(), "listing a person's distinct_ids");
+    if (rc != SQLITE_DONE)
+      throw StoreError(store_.db(), "embedded store: listing a person's distinct_ids");
   }
   for (const std::string& d : moved) {
     const auto mapping = FindMapping(team_id, d);

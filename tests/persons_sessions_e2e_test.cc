@@ -1,7 +1,8 @@
-// The persons model end to end: a scripted sequence of captures over HTTP (POST /batch) spread
-// over hours on the service's clock, hourly persons and events exports created through the API
-// and run by the scheduler while the captures go on, and a backfill of the same hours to
-// Parquet read back by DuckDB.
+// The persons and sessions models end to end. Persons: a scripted sequence of captures over
+// HTTP (POST /batch) spread over hours on the service's clock, hourly persons and events exports
+// created through the API and run by the scheduler while the captures go on, and a backfill of
+// the same hours to Parquet read back by DuckDB. Sessions: generated events, a backfill through
+// the API to Parquet, read back by DuckDB and compared with the source's sessions.
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -15,6 +16,7 @@
 
 #include "e2e_support.h"
 #include "server/api_server.h"
+#include "source/embedded/event_store.h"
 #include "source/embedded/person_writer.h"
 #include "testing/service_test_support.h"
 
@@ -60,6 +62,36 @@ class PersonsE2e : public service_test::ServiceTest {
     return r->body.empty() ? json() : json::parse(r->body, nullptr, false);
   }
 
+  // Backfills [start, end) of the export and waits until it completed.
+  void Backfill(const std::string& export_id, const char* start, const char* end) {
+    json backfill = Call("POST", "/api/batch_exports/" + export_id + "/backfills",
+                         {{"start_at", start}, {"end_at", end}}, 201);
+    const std::string path =
+        "/api/batch_exports/" + export_id + "/backfills/" + backfill.value("id", std::string());
+    ASSERT_TRUE(Eventually([&] {
+      backfill = Call("GET", path, nullptr, 200);
+      return backfill.value("status", "") == "Completed";
+    })) << backfill.dump();
+  }
+
+  // DuckDB's rows of a Parquet file, one JSON object each.
+  static std::vector<json> DuckDbRows(const fs::path& file) {
+    const auto dump = e2e::RunShell(
+        "node " + e2e::ShellQuote(std::string(BX_SOURCE_DIR) + "/tools/node/parquet_dump.mjs") +
+        " " + e2e::ShellQuote(file.string()) + " 2>&1");
+    EXPECT_EQ(dump.status, 0) << dump.output;
+    std::vector<json> rows;
+    for (const std::string& line :
+         e2e::Lines(e2e::ReadFile(file.string() + ".duckdb.rows.ndjson"))) {
+      rows.push_back(json::parse(line));
+    }
+    return rows;
+  }
+
+  static std::string HourKey(int hour) {
+    return fmt::format("2024-01-16T{:02}:00:00+00:00-2024-01-16T{:02}:00:00+00:00", hour, hour + 1);
+  }
+
   std::string CreateExport(const std::string& model, const fs::path& out,
                            const std::string& format) {
     const json e =
@@ -82,9 +114,7 @@ class PersonsE2e : public service_test::ServiceTest {
 
   // The JSON lines file of the hour starting at `hour` (none when the hour had no rows).
   static std::vector<json> HourRows(const fs::path& dir, int hour) {
-    const std::string start = fmt::format("2024-01-16T{:02}:00:00+00:00", hour);
-    const std::string end = fmt::format("2024-01-16T{:02}:00:00+00:00", hour + 1);
-    const fs::path file = dir / (start + "-" + end + ".jsonl");
+    const fs::path file = dir / (HourKey(hour) + ".jsonl");
     std::vector<json> rows;
     if (!fs::exists(file)) return rows;
     for (const std::string& line : e2e::Lines(e2e::ReadFile(file)))
@@ -176,33 +206,18 @@ TEST_F(PersonsE2e, CapturedIdentifyAliasAndSetsExportHourByHour) {
   // each hour's end), read by DuckDB.
   const fs::path parquet_out = out("persons-parquet");
   const std::string parquet_id = CreateExport("persons", parquet_out, "Parquet");
-  json backfill =
-      Call("POST", "/api/batch_exports/" + parquet_id + "/backfills",
-           {{"start_at", "2024-01-16T00:00:00Z"}, {"end_at", "2024-01-16T05:00:00Z"}}, 201);
-  ASSERT_TRUE(Eventually([&] {
-    backfill = Call(
-        "GET",
-        "/api/batch_exports/" + parquet_id + "/backfills/" + backfill.value("id", std::string()),
-        nullptr, 200);
-    return backfill.value("status", "") == "Completed";
-  })) << backfill.dump();
+  Backfill(parquet_id, "2024-01-16T00:00:00Z", "2024-01-16T05:00:00Z");
   for (int hour = 0; hour < 5; ++hour) {
-    const std::string start = fmt::format("2024-01-16T{:02}:00:00+00:00", hour);
-    const std::string end = fmt::format("2024-01-16T{:02}:00:00+00:00", hour + 1);
-    const fs::path file = parquet_out / (start + "-" + end + ".parquet");
+    const fs::path file = parquet_out / (HourKey(hour) + ".parquet");
     if (expected[hour].empty()) {
       EXPECT_FALSE(fs::exists(file)) << file;
       continue;
     }
-    const auto dump = e2e::RunShell(
-        "node " + e2e::ShellQuote(std::string(BX_SOURCE_DIR) + "/tools/node/parquet_dump.mjs") +
-        " " + e2e::ShellQuote(file.string()) + " 2>&1");
-    ASSERT_EQ(dump.status, 0) << dump.output;
-    const auto parquet_rows = e2e::Lines(e2e::ReadFile(file.string() + ".duckdb.rows.ndjson"));
+    const auto parquet_rows = DuckDbRows(file);
     const auto jsonl_rows = HourRows(persons_out, hour);
     ASSERT_EQ(parquet_rows.size(), jsonl_rows.size()) << "hour " << hour;
     for (size_t i = 0; i < parquet_rows.size(); ++i) {
-      const json p = json::parse(parquet_rows[i]);
+      const json& p = parquet_rows[i];
       const json& j = jsonl_rows[i];
       EXPECT_EQ(p["distinct_id"], j["distinct_id"]);
       EXPECT_EQ(p["person_id"], j["person_id"]);
@@ -213,6 +228,48 @@ TEST_F(PersonsE2e, CapturedIdentifyAliasAndSetsExportHourByHour) {
       EXPECT_EQ(p["is_deleted"], j["is_deleted"]);
     }
   }
+}
+
+// Generated events (sessions of up to 30 minutes, crossing hours) backfilled hour by hour to
+// Parquet through the API: each hour's file holds what the source computes for that hour
+// (source/embedded's tests hold that against an independent SQL computation).
+TEST_F(PersonsE2e, SessionsBackfillToParquetHoldsEachHoursSessions) {
+  Generate(6000, At("2024-01-16T00:00:00Z"), At("2024-01-16T03:00:00Z"));
+  AdvanceTo(*service_, At("2024-01-16T03:05:00Z"), service_test::kHour);
+  const fs::path out_dir = out("sessions");
+  const std::string id = CreateExport("sessions", out_dir, "Parquet");
+  Backfill(id, "2024-01-16T00:00:00Z", "2024-01-16T03:00:00Z");
+  EmbeddedSource source(source_path());
+  std::map<std::string, int> hours_of_session;
+  for (int hour = 0; hour < 3; ++hour) {
+    ExportQuery query;
+    query.model = Model::kSessions;
+    query.interval = {At("2024-01-16T00:00:00Z") + hour * service_test::kHour,
+                      At("2024-01-16T01:00:00Z") + hour * service_test::kHour};
+    auto reader = source.Read(query);
+    RecordBatch batch(FileSchema(Model::kSessions));
+    std::vector<json> want;
+    while (reader->Next(batch)) {
+      for (size_t r = 0; r < batch.num_rows(); ++r) {
+        want.push_back({{"session_id", batch.column(0).String(r)},
+                        {"duration", std::to_string(batch.column(5).Int(r))},
+                        {"pageview_count", std::to_string(batch.column(6).Int(r))},
+                        {"is_bounce", batch.column(16).Bool(r)}});
+      }
+    }
+    const auto got = DuckDbRows(out_dir / (HourKey(hour) + ".parquet"));
+    ASSERT_EQ(got.size(), want.size()) << "hour " << hour;
+    ASSERT_GT(got.size(), 50u);
+    for (size_t i = 0; i < got.size(); ++i) {
+      for (const char* key : {"session_id", "duration", "pageview_count", "is_bounce"}) {
+        EXPECT_EQ(got[i][key], want[i][key]) << "hour " << hour << ", row " << i << ", " << key;
+      }
+      ++hours_of_session[got[i]["session_id"].get<std::string>()];
+    }
+  }
+  EXPECT_TRUE(std::any_of(hours_of_session.begin(), hours_of_session.end(), [](const auto& s) {
+    return s.second > 1;
+  })) << "no session crossed an hour";
 }
 
 }  // namespace

@@ -1,0 +1,84 @@
+#include "source/embedded/store_sql.h"
+
+#include <sqlite3.h>
+
+namespace bx::store_sql {
+
+Error StoreError(sqlite3* db, const std::string& what) {
+  const int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+  const bool busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+  return Error(busy ? ErrorKind::kRetryable : ErrorKind::kNonRetryable, "SourceError",
+               what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+void Exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw Error(ErrorKind::kNonRetryable, "SourceError", std::string("embedded store: ") + text);
+  }
+}
+
+sqlite3* Open(const std::filesystem::path& path, int flags) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    Error e = StoreError(db, "cannot open embedded store '" + path.string() + "'");
+    sqlite3_close(db);
+    throw e;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  return db;
+}
+
+sqlite3* OpenForReading(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) {
+    throw Error(ErrorKind::kNonRetryable, "SourceError",
+                "embedded store '" + path.string() +
+                    "' does not exist; create it with 'batch-export events generate' or the "
+                    "capture endpoint");
+  }
+  sqlite3* db = Open(path, SQLITE_OPEN_READONLY);
+  // Reading through a memory map spares a copy of every page (1 TiB: the whole file).
+  sqlite3_exec(db, "PRAGMA mmap_size=1099511627776", nullptr, nullptr, nullptr);
+  return db;
+}
+
+sqlite3_stmt* Prepare(sqlite3* db, const char* sql, const std::string& what) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) throw StoreError(db, what);
+  return stmt;
+}
+
+void BindText(sqlite3_stmt* stmt, int index, std::string_view value) {
+  sqlite3_bind_text(stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+}
+
+void AppendText(sqlite3_stmt* stmt, int index, Column& column) {
+  if (sqlite3_column_type(stmt, index) == SQLITE_NULL) {
+    column.AppendNull();
+    return;
+  }
+  column.AppendString(ColumnText(stmt, index));
+}
+
+void AppendInt(sqlite3_stmt* stmt, int index, Column& column) {
+  if (sqlite3_column_type(stmt, index) == SQLITE_NULL) {
+    column.AppendNull();
+  } else {
+    column.AppendInt(sqlite3_column_int64(stmt, index));
+  }
+}
+
+std::string_view ColumnText(sqlite3_stmt* stmt, int index) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, index));
+  if (text == nullptr) return {};
+  return {text, static_cast<size_t>(sqlite3_column_bytes(stmt, index))};
+}
+
+ResetOnExit::~ResetOnExit() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+}  // namespace bx::store_sql
