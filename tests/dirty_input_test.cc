@@ -156,11 +156,12 @@ TEST(DirtyInput, ParquetHoldsWhatJsonLinesHold) {
       EXPECT_EQ(from_parquet[key], from_jsonl[key]) << "row " << i << ", " << key;
     }
     for (const char* key : {"properties", "person_properties"}) {
-      const nlohmann::json& value = from_parquet[key];
-      // The JSON column's text is the value JSON lines embed.
-      EXPECT_EQ(value.is_string() ? nlohmann::json::parse(value.get<std::string>()) : value,
-                from_jsonl[key])
-          << "row " << i << ", " << key;
+      // The JSON column's text is the value JSON lines embed, byte for byte. (Compared as text:
+      // nlohmann's == and dump() recurse, too deep for the 50,000 levels under ASan.)
+      ASSERT_TRUE(from_parquet[key].is_string()) << "row " << i << ", " << key;
+      const std::string embedded =
+          std::string("\"") + key + "\":" + from_parquet[key].get<std::string>() + ",";
+      EXPECT_NE(lines[i].find(embedded), std::string::npos) << "row " << i << ", " << key;
     }
   }
 }
