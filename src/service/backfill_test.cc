@@ -1,9 +1,11 @@
 // Backfills: validation, a week of hourly runs identical to a direct export, cancellation, and
 // a worker killed with SIGKILL mid-run.
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "service/backfill_plan.h"
@@ -226,6 +228,28 @@ TEST_F(ServiceTest, DeletingAnExportStopsItsRunningRun) {
   ASSERT_TRUE(service->WaitIdle());
 }
 
+// The child half of the next test, run in a fresh exec of this binary (a fork() of a threaded
+// test process could inherit a lock held by another thread): the service in the parent's data
+// dir, one batch let through the gate so the destination has begun writing, then held
+// inside the run until the parent kills it.
+constexpr const char* kChildDirVariable = "BX_KILLED_CHILD_DIR";
+
+TEST(ServiceChild, DISABLED_RunsTheServiceInsideARunUntilKilled) {
+  const char* dir = std::getenv(kChildDirVariable);
+  ASSERT_NE(dir, nullptr) << "run only by RunOfAKilledProcessIsRetriedAndTheIntervalWrittenOnce";
+  auto gate = std::make_shared<bx::testing::GatedSource>(
+      std::make_shared<EmbeddedSource>(std::filesystem::path(dir) / "events.db"));
+  gate->Permit(1);
+  ServiceOptions o;
+  o.data_dir = std::filesystem::path(dir) / "bx";
+  o.source_path = std::filesystem::path(dir) / "events.db";
+  o.clock = std::make_shared<ManualClock>(At("2024-01-15T11:01:00Z"));
+  o.shutdown_grace = 0;
+  o.source = gate;
+  auto service = StartService(std::move(o));
+  for (;;) ::pause();
+}
+
 // A child process runs the service until its worker is inside the run, then gets SIGKILL; a
 // new service on the same data dir takes the run over once the lease expires.
 TEST_F(ServiceTest, RunOfAKilledProcessIsRetriedAndTheIntervalWrittenOnce) {
@@ -237,28 +261,31 @@ TEST_F(ServiceTest, RunOfAKilledProcessIsRetriedAndTheIntervalWrittenOnce) {
     id = service->CreateExport(body).id;
   }
   clock_->Set(At("2024-01-15T11:01:00Z"));
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    // One batch gets through, so the destination holds a half-written file when killed.
-    auto gate =
-        std::make_shared<bx::testing::GatedSource>(std::make_shared<EmbeddedSource>(source_path()));
-    gate->Permit(1);
-    ServiceOptions o = Options();
-    o.source = gate;
-    auto service = Start(o);
-    for (;;) ::pause();
-  }
+  ASSERT_EQ(::setenv(kChildDirVariable, dir_.path().c_str(), 1), 0);
+  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::string filter = "--gtest_filter=ServiceChild.DISABLED_RunsTheServiceInsideARunUntilKilled";
+  std::string disabled = "--gtest_also_run_disabled_tests";
+  char* argv[] = {self.data(), filter.data(), disabled.data(), nullptr};
+  pid_t child = -1;
+  ASSERT_EQ(::posix_spawn(&child, self.c_str(), nullptr, nullptr, argv, environ), 0);
+  ::unsetenv(kChildDirVariable);
   auto store = OpenSqliteStateStore(dir_.path() / "bx");
   const bool running = Eventually([&] {
     auto runs = store->ListRuns(id, RunStatus::kRunning, std::nullopt, 10);
     return !runs.empty();
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let it write the first batch
+  const bool writing = Eventually([&] {  // the destination has opened its staging file
+    std::error_code ec;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(out(), ec)) {
+      if (e.is_regular_file()) return true;
+    }
+    return false;
+  });
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(running);
+  ASSERT_TRUE(writing);
   store.reset();
 
   clock_->Advance(2 * kMinute);  // past the dead worker's lease
