@@ -41,6 +41,7 @@ void CaptureStore::Write(std::vector<EventRow>& rows) {
   try {
     if (!writer_) Open();
     writer_->Begin();
+    persons_->Begin();
     for (EventRow& row : rows) {
       persons_->Apply(row);
       writer_->Insert(row);

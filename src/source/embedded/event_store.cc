@@ -178,6 +178,7 @@ EventStore::EventStore(const std::filesystem::path& path, Mode mode) : path_(pat
     } else {
       Exec(db_, "PRAGMA journal_mode=WAL;");
       Exec(db_, mode == Mode::kBulkLoad ? "PRAGMA synchronous=OFF;" : "PRAGMA synchronous=NORMAL;");
+      Exec(db_, "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;");
     }
     Exec(db_, kSchemaSql);
   } catch (...) {

@@ -37,6 +37,16 @@ std::string StringAt(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+std::string CacheKey(int64_t team_id, std::string_view id) {
+  std::string key = std::to_string(team_id);
+  key += '/';
+  key += id;
+  return key;
+}
+
+// Entries remembered before the cache starts over: a few tens of MB at most.
+constexpr size_t kMaxRemembered = 200000;
+
 }  // namespace
 
 std::string PersonIdFor(int64_t team_id, std::string_view distinct_id) {
@@ -81,6 +91,7 @@ struct PersonWriter::Person {
 
 PersonWriter::PersonWriter(EventStore& store) : store_(store) {
   sqlite3* db = store.db();
+  data_version_stmt_ = Prepare(db, "PRAGMA data_version");
   find_mapping_ = Prepare(db,
                           "SELECT person_id, version FROM distinct_id_changes "
                           "WHERE team_id = ?1 AND distinct_id = ?2 ORDER BY version DESC LIMIT 1");
@@ -100,14 +111,44 @@ PersonWriter::PersonWriter(EventStore& store) : store_(store) {
 }
 
 PersonWriter::~PersonWriter() {
-  for (sqlite3_stmt* s :
-       {find_mapping_, find_person_, insert_mapping_, insert_person_, distinct_ids_of_}) {
+  for (sqlite3_stmt* s : {data_version_stmt_, find_mapping_, find_person_, insert_mapping_,
+                          insert_person_, distinct_ids_of_}) {
     sqlite3_finalize(s);
   }
 }
 
+void PersonWriter::Begin() {
+  const Resetting reset(data_version_stmt_);
+  if (sqlite3_step(data_version_stmt_) != SQLITE_ROW) {
+    throw StoreError(store_.db(), "embedded store: reading the data version");
+  }
+  const int64_t version = sqlite3_column_int64(data_version_stmt_, 0);
+  if (version != data_version_) {
+    mappings_.clear();
+    persons_.clear();
+    data_version_ = version;
+  }
+}
+
+void PersonWriter::Remember(const Mapping& mapping, int64_t team_id, std::string_view distinct_id) {
+  if (mappings_.size() >= kMaxRemembered) mappings_.clear();
+  mappings_[CacheKey(team_id, distinct_id)] = mapping;
+}
+
+void PersonWriter::Remember(const Person& person, int64_t version) {
+  if (persons_.size() >= kMaxRemembered) persons_.clear();
+  auto copy = std::make_unique<Person>(person);
+  copy->version = version;
+  copy->changed = false;
+  copy->set_text(person.text());  // drops a parsed copy
+  persons_[CacheKey(person.team_id, person.id)] = std::move(copy);
+}
+
 std::optional<PersonWriter::Mapping> PersonWriter::FindMapping(int64_t team_id,
                                                                std::string_view distinct_id) {
+  if (const auto it = mappings_.find(CacheKey(team_id, distinct_id)); it != mappings_.end()) {
+    return it->second;
+  }
   const Resetting reset(find_mapping_);
   sqlite3_bind_int64(find_mapping_, 1, team_id);
   BindText(find_mapping_, 2, distinct_id);
@@ -115,11 +156,16 @@ std::optional<PersonWriter::Mapping> PersonWriter::FindMapping(int64_t team_id,
   if (rc == SQLITE_DONE) return std::nullopt;
   if (rc != SQLITE_ROW)
     throw StoreError(store_.db(), "embedded store: reading a distinct_id's person");
-  return Mapping{ColumnText(find_mapping_, 0), sqlite3_column_int64(find_mapping_, 1)};
+  Mapping mapping{ColumnText(find_mapping_, 0), sqlite3_column_int64(find_mapping_, 1)};
+  Remember(mapping, team_id, distinct_id);
+  return mapping;
 }
 
 std::optional<PersonWriter::Person> PersonWriter::FindPerson(int64_t team_id,
                                                              std::string_view person_id) {
+  if (const auto it = persons_.find(CacheKey(team_id, person_id)); it != persons_.end()) {
+    return *it->second;
+  }
   const Resetting reset(find_person_);
   sqlite3_bind_int64(find_person_, 1, team_id);
   BindText(find_person_, 2, person_id);
@@ -133,6 +179,7 @@ std::optional<PersonWriter::Person> PersonWriter::FindPerson(int64_t team_id,
   p.set_text(ColumnText(find_person_, 1));
   p.created_at = sqlite3_column_int64(find_person_, 2);
   p.is_deleted = sqlite3_column_int64(find_person_, 3) != 0;
+  Remember(p, p.version);
   return p;
 }
 
@@ -152,12 +199,14 @@ void PersonWriter::Map(int64_t team_id, std::string_view distinct_id, const std:
   const Resetting reset(insert_mapping_);
   sqlite3_bind_int64(insert_mapping_, 1, team_id);
   BindText(insert_mapping_, 2, distinct_id);
-  sqlite3_bind_int64(insert_mapping_, 3, previous ? previous->version + 1 : 0);
+  const int64_t version = previous ? previous->version + 1 : 0;
+  sqlite3_bind_int64(insert_mapping_, 3, version);
   BindText(insert_mapping_, 4, person_id);
   sqlite3_bind_int64(insert_mapping_, 5, at);
   if (sqlite3_step(insert_mapping_) != SQLITE_DONE) {
     throw StoreError(store_.db(), "embedded store: mapping a distinct_id to its person");
   }
+  Remember(Mapping{person_id, version}, team_id, distinct_id);
 }
 
 void PersonWriter::Save(const Person& person, Micros at) {
@@ -172,6 +221,7 @@ void PersonWriter::Save(const Person& person, Micros at) {
   if (sqlite3_step(insert_person_) != SQLITE_DONE) {
     throw StoreError(store_.db(), "embedded store: saving a person");
   }
+  Remember(person, person.version + 1);
 }
 
 PersonWriter::Person PersonWriter::NewPerson(int64_t team_id, std::string_view distinct_id,

@@ -18,9 +18,11 @@
 //   - A deleted person is gone for new events: its distinct_ids get a new person.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/time.h"
 #include "source/embedded/event_row.h"
@@ -43,6 +45,10 @@ class PersonWriter {
   ~PersonWriter();
   PersonWriter(const PersonWriter&) = delete;
   PersonWriter& operator=(const PersonWriter&) = delete;
+
+  // At the start of each transaction: forgets what it remembers of the store when another
+  // connection has changed it since.
+  void Begin();
 
   // Applies the person side of `row` at row.inserted_at, then sets row.person_id and
   // row.person_properties to its person's as they are after it.
@@ -70,7 +76,17 @@ class PersonWriter {
   Person Merge(int64_t team_id, std::string_view distinct_id, std::string_view other,
                Micros created_at, Micros at);
 
+  // The latest stored state of the mappings and persons read or written through this writer,
+  // so that an event of a known distinct_id costs no query. Keyed by team_id '/' id; cleared
+  // when another connection writes to the store and when it grows past a bound.
+  void Remember(const Mapping& mapping, int64_t team_id, std::string_view distinct_id);
+  void Remember(const Person& person, int64_t version);
+  std::unordered_map<std::string, Mapping> mappings_;
+  std::unordered_map<std::string, std::unique_ptr<Person>> persons_;
+  int64_t data_version_ = -1;
+
   EventStore& store_;
+  sqlite3_stmt* data_version_stmt_ = nullptr;
   sqlite3_stmt* find_mapping_ = nullptr;
   sqlite3_stmt* find_person_ = nullptr;
   sqlite3_stmt* insert_mapping_ = nullptr;

@@ -37,6 +37,7 @@ class PersonWriterTest : public ::testing::Test {
     row.team_id = 1;
     row.timestamp = row.created_at = row.inserted_at = at;
     events_.Begin();
+    persons_.Begin();
     persons_.Apply(row);
     events_.Insert(row);
     events_.Flush();
@@ -195,6 +196,20 @@ TEST_F(PersonWriterTest, MalformedPersonFieldsChangeNothing) {
   const auto c = Ingest("$set", "u", {{"$set", "not an object"}, {"$unset", 7}}, At(0, 3));
   EXPECT_EQ(c.person_properties, "{}");
   EXPECT_EQ(Persons(At(0, 0), At(1, 0)).size(), 1u);
+}
+
+// The writer remembers persons between events; a change through another connection (here a
+// deletion) must not be hidden by what it remembers.
+TEST_F(PersonWriterTest, AChangeByAnotherConnectionIsSeenByTheNextTransaction) {
+  const auto before = Ingest("$pageview", "u", {{"$set", {{"plan", "pro"}}}}, At(0, 1));
+  {
+    EventStore other_store(path_);
+    PersonWriter other(other_store);
+    ASSERT_TRUE(other.DeletePerson(1, before.person_id, At(0, 2)));
+  }
+  const auto after = Ingest("$pageview", "u", json::object(), At(0, 3));
+  EXPECT_NE(after.person_id, before.person_id);
+  EXPECT_EQ(after.person_properties, "{}");
 }
 
 }  // namespace
