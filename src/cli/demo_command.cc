@@ -10,7 +10,7 @@
 #include "cli/export_command.h"
 #include "sink/all/destinations.h"
 #include "source/embedded/event_store.h"
-#include "source/embedded/sample_events.h"
+#include "source/embedded/sample_loader.h"
 
 namespace bx {
 namespace {
@@ -40,14 +40,9 @@ int Demo(const DemoFlags& flags) {
   const Micros day = 86400 * kMicrosPerSecond;
   const Micros end = now / day * day, start = end - day;
 
-  SampleEventOptions options{flags.count, start, end, 1, 7};
-  SampleEventGenerator generator(options);
   {
     EventStore store(store_path, EventStore::Mode::kBulkLoad);
-    EventWriter writer(store);
-    EventRow row;
-    while (generator.Next(row)) writer.Insert(row);
-    writer.Flush();
+    LoadSampleEvents(store, {flags.count, start, end, 1, 7});
   }
   fmt::print("Generated {} sample events for {} into {}\n\n", FormatCount(flags.count),
              FormatIso(start).substr(0, 10), store_path.string());

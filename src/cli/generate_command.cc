@@ -8,7 +8,7 @@
 #include "base/time.h"
 #include "cli/cli.h"
 #include "source/embedded/event_store.h"
-#include "source/embedded/sample_events.h"
+#include "source/embedded/sample_loader.h"
 
 namespace bx {
 namespace {
@@ -28,18 +28,10 @@ int Generate(const GenerateFlags& flags) {
   options.end = ParseIsoTime(flags.end, "--end");
   options.team_id = flags.team_id;
   options.seed = flags.seed;
-  SampleEventGenerator generator(options);
 
   const auto started = std::chrono::steady_clock::now();
   EventStore store(flags.source, EventStore::Mode::kBulkLoad);
-  EventWriter writer(store);
-  EventRow row;
-  uint64_t n = 0;
-  while (generator.Next(row)) {
-    writer.Insert(row);
-    ++n;
-  }
-  writer.Flush();
+  const uint64_t n = LoadSampleEvents(store, options);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("Generated {} events ({} .. {}) into {} in {:.2f} s ({} events/s)\n", FormatCount(n),

@@ -16,7 +16,7 @@
 #include "service/service.h"
 #include "sink/all/destinations.h"
 #include "source/embedded/event_store.h"
-#include "source/embedded/sample_events.h"
+#include "source/embedded/sample_loader.h"
 #include "testing/temp_dir.h"
 
 namespace bx::service_test {
@@ -50,11 +50,7 @@ class ServiceTest : public ::testing::Test {
 
   void Generate(uint64_t count, Micros start, Micros end) {
     EventStore store(source_path());
-    EventWriter writer(store);
-    SampleEventGenerator gen({count, start, end, 1, 7});
-    EventRow row;
-    while (gen.Next(row)) writer.Insert(row);
-    writer.Flush();
+    LoadSampleEvents(store, {count, start, end, 1, 7});
   }
 
   nlohmann::json ExportJson(const std::string& interval, const std::filesystem::path& path,

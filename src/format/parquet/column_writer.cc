@@ -55,6 +55,7 @@ void ColumnWriter::ResetChunk() {
   indices_.clear();
   dict_.Clear();
   dict_used_ = false;
+  chunk_dict_sampled_ = 0;
   pages_.clear();
   chunk_rows_ = chunk_nulls_ = chunk_non_null_ = 0;
   chunk_uncompressed_ = chunk_compressed_ = 0;
@@ -237,12 +238,31 @@ uint64_t ColumnWriter::BufferedUncompressedBytes() const {
 }
 
 uint64_t ColumnWriter::EstimatedCompressedBytes(double default_ratio) const {
-  const double ratio = file_body_uncompressed_ == 0
-                           ? default_ratio
-                           : static_cast<double>(file_body_compressed_) /
-                                 static_cast<double>(file_body_uncompressed_);
+  auto ratio = [default_ratio](uint64_t in, uint64_t out) {
+    return in == 0 ? default_ratio : static_cast<double>(out) / static_cast<double>(in);
+  };
+  const double pages = ratio(file_body_uncompressed_, file_body_compressed_);
+  const double dictionary =
+      file_dict_sampled_ == 0 ? pages : ratio(file_dict_sampled_, file_dict_sampled_compressed_);
   return chunk_compressed_ +
-         static_cast<uint64_t>(static_cast<double>(OpenPageBytes() + dict_.PlainBytes()) * ratio);
+         static_cast<uint64_t>(static_cast<double>(OpenPageBytes()) * pages +
+                               static_cast<double>(dict_.PlainBytes()) * dictionary);
+}
+
+void ColumnWriter::SampleDictionary() {
+  constexpr uint64_t kSampleBytes = 16 << 10;
+  const std::string& plain = dict_.plain();
+  if (options_.compression == Compression::kNone ||
+      plain.size() - chunk_dict_sampled_ < kSampleBytes) {
+    return;
+  }
+  const std::string_view sample(plain.data() + chunk_dict_sampled_,
+                                plain.size() - chunk_dict_sampled_);
+  compressed_.clear();
+  CompressBlock(options_.compression, sample, compressed_);
+  file_dict_sampled_ += sample.size();
+  file_dict_sampled_compressed_ += compressed_.size();
+  chunk_dict_sampled_ = plain.size();
 }
 
 void ColumnWriter::FlushPage() {
@@ -268,6 +288,7 @@ void ColumnWriter::FlushPage() {
       dict_used_ = true;
     }
     EmitDataPage(body_, n, enc);
+    SampleDictionary();
   } else if (physical_ == PhysicalType::kBoolean) {
     body_.assign(levels_buf_);
     const char* bits = values_.data() + kHeadroom;

@@ -48,9 +48,10 @@ class ColumnWriter {
 
   // The chunk so far, uncompressed, the open page and the dictionary included.
   uint64_t BufferedUncompressedBytes() const;
-  // The chunk's compressed size if it were finished now: the open page and the dictionary are
-  // scaled by the compression ratio of this column's pages so far, or by `default_ratio` before
-  // its first page.
+  // The chunk's compressed size if it were finished now: the open page is scaled by the
+  // compression ratio of this column's pages so far, the dictionary by that of its samples
+  // (dictionary entries compress far better than the indices of the data pages), either by
+  // `default_ratio` before it is known.
   uint64_t EstimatedCompressedBytes(double default_ratio) const;
   // Page bodies written by this writer over the whole file, before and after compression.
   uint64_t body_bytes_uncompressed() const { return file_body_uncompressed_; }
@@ -81,6 +82,9 @@ class ColumnWriter {
   uint64_t PageLimit() const { return page_limit_; }
   uint64_t OpenPageBytes() const;
   void FlushPage();
+  // Compresses the dictionary entries added since the last sample once they reach a size
+  // worth measuring, for the dictionary's compression ratio.
+  void SampleDictionary();
   void EmitDataPage(std::string_view body, size_t num_values, Encoding enc);
   // The bytes to store for a page body: `body` itself or its compressed form in compressed_.
   std::string_view Compress(std::string_view body);
@@ -122,6 +126,10 @@ class ColumnWriter {
   // Page bodies of this column over the whole file, for the compression ratio estimate.
   uint64_t file_body_uncompressed_ = 0;
   uint64_t file_body_compressed_ = 0;
+  // Dictionary bytes sampled (SampleDictionary) over the whole file, and of the open chunk.
+  uint64_t file_dict_sampled_ = 0;
+  uint64_t file_dict_sampled_compressed_ = 0;
+  uint64_t chunk_dict_sampled_ = 0;
 
   std::string body_;  // scratch: a page body being assembled
   std::string levels_buf_;

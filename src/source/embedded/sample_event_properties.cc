@@ -159,32 +159,17 @@ void SampleEventGenerator::Impl::SetProfile(JsonWriter& json, const User& user) 
   json.End();
 }
 
-void SampleEventGenerator::Impl::PersonProperties(const User& user, bool anonymous,
-                                                  std::string& out) {
-  JsonWriter json(json_buffer_, escaped_);
-  json.Begin();
-  if (!anonymous) {
-    scratch_.clear();
+void SampleEventGenerator::Impl::Alias(JsonWriter& json, const User& user) {
+  json.Raw("$lib", "posthog-node");
+  json.Raw("$lib_version", "3.6.3");
+  scratch_.clear();
+  if (user.uses_email) {
+    scratch_.append("user_");
+    AppendNumber(user.number, scratch_);
+  } else {
     AppendEmail(user, scratch_);
-    json.Str("email", scratch_);
-    scratch_.clear();
-    AppendFullName(user, scratch_);
-    json.Str("name", scratch_);
-    json.Raw("plan", user.plan);
   }
-  json.Raw("$initial_browser", user.device->browser);
-  json.Raw("$initial_os", user.device->os);
-  json.Raw("$initial_device_type", user.device->device_type);
-  json.Raw("$initial_referring_domain", user.initial_referrer->domain);
-  if (user.initial_utm != nullptr) {
-    json.Raw("$initial_utm_source", user.initial_utm->source);
-    json.Raw("$initial_utm_campaign", user.initial_utm->campaign);
-  }
-  json.Raw("$geoip_country_code", user.geo->country_code);
-  json.Raw("$geoip_country_name", user.geo->country);
-  json.Raw("$geoip_city_name", user.geo->city);
-  json.End();
-  json.CopyTo(out);
+  json.Str("alias", scratch_);
 }
 
 }  // namespace bx

@@ -60,17 +60,19 @@ bool SampleEventGenerator::Impl::Next(EventRow& row) {
   const Kind kind = type.kind;
   // $identify and server-side events always carry the known id. In the browser, users who
   // identified use it for most events; others (and stray devices) stay anonymous.
-  const bool known_id = kind == Kind::kIdentify || kind == Kind::kPurchase || kind == Kind::kSignup;
+  const bool known_id = kind == Kind::kIdentify || kind == Kind::kPurchase ||
+                        kind == Kind::kSignup || kind == Kind::kAlias;
   const bool anonymous = !known_id && (!user.identified || rng_.Chance(0.15));
   if (anonymous) {
     row.distinct_id.assign(user.anon_id, sizeof user.anon_id);
   } else {
     AssignIdentifiedId(user, row.distinct_id);
   }
-  AssignNameUuid(row.distinct_id, row.person_id);
+  // As an SDK sends it: the person is the store's to work out (PersonWriter).
+  row.person_id.clear();
+  row.person_properties.clear();
   row.event.assign(type.name);
   Properties(kind, user, row);
-  PersonProperties(user, anonymous, row.person_properties);
   return true;
 }
 
@@ -103,6 +105,9 @@ void SampleEventGenerator::Impl::Properties(Kind kind, const User& user, EventRo
       break;
     case Kind::kSignup:
       Signup(json, user, at);
+      break;
+    case Kind::kAlias:
+      Alias(json, user);
       break;
   }
   json.End();

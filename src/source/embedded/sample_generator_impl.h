@@ -74,8 +74,10 @@ class SampleEventGenerator::Impl {
   void Identify(JsonWriter& json, const User& user, Micros at);
   void Purchase(JsonWriter& json, const User& user);
   void Signup(JsonWriter& json, const User& user, Micros at);
+  // Links the user's other identified id (user_<n> for an email user, the email otherwise), as
+  // a backend does when it learns both.
+  void Alias(JsonWriter& json, const User& user);
   void SetProfile(JsonWriter& json, const User& user);
-  void PersonProperties(const User& user, bool anonymous, std::string& out);
 
   SampleEventOptions options_;
   Rng rng_;

@@ -53,14 +53,6 @@ inline void AssignUuidV7(int64_t unix_ms, uint64_t rand_a, uint64_t rand_b, std:
   WriteUuidV7(unix_ms, rand_a, rand_b, out.data());
 }
 
-// Name-based (version 5 layout) UUID from two hashes of `name`.
-inline void AssignNameUuid(std::string_view name, std::string& out) {
-  const uint64_t hi = (HashText(name, 1) & ~0xF000ULL) | 0x5000;
-  const uint64_t lo = (HashText(name, 2) & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-  out.resize(36);
-  WriteUuid(hi, lo, out.data());
-}
-
 inline void AppendNumber(uint64_t value, std::string& out) {
   char buf[24];
   const auto result = std::to_chars(buf, buf + sizeof buf, value);

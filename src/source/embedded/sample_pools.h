@@ -213,7 +213,8 @@ enum class Kind {
   kFeatureFlagCalled,
   kIdentify,
   kPurchase,
-  kSignup
+  kSignup,
+  kAlias
 };
 struct EventType {
   Kind kind;
@@ -229,6 +230,7 @@ constexpr EventType kEventTypes[] = {
     {Kind::kIdentify, "$identify", 3},
     {Kind::kPurchase, "purchase", 3},
     {Kind::kSignup, "signup", 3},
+    {Kind::kAlias, "$create_alias", 1},
 };
 
 // Pool values are written into JSON without escaping: prove at compile time that none needs it.

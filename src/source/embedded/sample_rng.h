@@ -28,12 +28,6 @@ inline uint64_t Hash(uint64_t a, uint64_t b) {
   return SplitMix64(state);
 }
 
-inline uint64_t HashText(std::string_view text, uint64_t salt) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ salt;  // FNV-1a, then mixed
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
-  return Hash(h, salt);
-}
-
 class Rng {
  public:
   explicit Rng(uint64_t seed) {
