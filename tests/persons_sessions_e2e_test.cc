@@ -54,8 +54,9 @@ class PersonsE2e : public service_test::ServiceTest {
   }
 
   json Call(const std::string& method, const std::string& path, const json& body, int status) {
-    httplib::Result r =
-        method == "GET" ? http_->Get(path) : http_->Post(path, body.dump(), "application/json");
+    httplib::Result r = method == "GET"      ? http_->Get(path)
+                        : method == "DELETE" ? http_->Delete(path)
+                                             : http_->Post(path, body.dump(), "application/json");
     EXPECT_TRUE(r) << method << " " << path;
     if (!r) return json();
     EXPECT_EQ(r->status, status) << method << " " << path << ": " << r->body;
@@ -154,6 +155,15 @@ TEST_F(PersonsE2e, CapturedIdentifyAliasAndSetsExportHourByHour) {
   CaptureAt("2024-01-16T03:10:00Z", {{{"event", "$identify"},
                                       {"distinct_id", "user@x"},
                                       {"properties", {{"$anon_distinct_id", "a3"}}}}});
+  const std::string p1 = PersonIdFor(1, "a1");
+  AdvanceTo(*service_, At("2024-01-16T04:10:00Z"), 10 * kMinute);
+  // The deletion, and what the API answers around it: another team, a malformed id, a method.
+  Call("DELETE", "/api/projects/2/persons/" + p1, nullptr, 404);
+  const json bad = Call("DELETE", "/api/projects/1/persons/not%0Aa-uuid", nullptr, 400);
+  EXPECT_EQ(bad.value("attr", ""), "person_id") << bad.dump();
+  Call("GET", "/api/projects/1/persons/" + p1, nullptr, 405);
+  Call("DELETE", "/api/projects/1/persons/" + p1, nullptr, 204);
+  Call("DELETE", "/api/environments/1/persons/" + p1, nullptr, 404);  // already deleted
   AdvanceTo(*service_, At("2024-01-16T05:05:00Z"), 10 * kMinute);
 
   // Per hour: distinct_id -> (person_version, person_distinct_id_version).
@@ -163,9 +173,8 @@ TEST_F(PersonsE2e, CapturedIdentifyAliasAndSetsExportHourByHour) {
       {{"a1", {2, 0}}, {"a2", {0, 0}}, {"user@x", {2, 0}}},
       {{"a1", {3, 0}}, {"a2", {3, 1}}, {"user@x", {3, 0}}},
       {{"a3", {3, 0}}},
-      {},
+      {{"a1", {4, 0}}, {"a2", {4, 1}}, {"user@x", {4, 0}}, {"a3", {4, 0}}},  // deleted
   };
-  const std::string p1 = PersonIdFor(1, "a1");
   // Merged in file order, newer versions winning: the final state of every distinct_id.
   std::map<std::string, json> merged;
   for (int hour = 0; hour < 5; ++hour) {
@@ -174,7 +183,7 @@ TEST_F(PersonsE2e, CapturedIdentifyAliasAndSetsExportHourByHour) {
       const std::string id = row["distinct_id"];
       got[id] = {row["person_version"].get<int>(), row["person_distinct_id_version"].get<int>()};
       EXPECT_EQ(row["team_id"], 1);
-      EXPECT_EQ(row["is_deleted"], false);
+      EXPECT_EQ(row["is_deleted"], hour == 4);
       const auto versions = [](const json& r) {
         return std::pair(r["person_version"].get<int>(),
                          r["person_distinct_id_version"].get<int>());
@@ -188,6 +197,7 @@ TEST_F(PersonsE2e, CapturedIdentifyAliasAndSetsExportHourByHour) {
   for (const auto& [id, row] : merged) {
     EXPECT_EQ(row["person_id"], p1) << id;
     EXPECT_EQ(row["properties"], json({{"email", "user@x"}, {"plan", "pro"}})) << id;
+    EXPECT_EQ(row["is_deleted"], true) << id;
   }
 
   // Events captured after the identify and after the alias carry the merged person.

@@ -6,8 +6,10 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "core/json_parse.h"
 #include "server/api_error.h"
+#include "server/capture_parser.h"
 #include "server/pagination.h"
 #include "server/reference_fields.h"
 
@@ -117,8 +119,12 @@ ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
   // The reference product's paths: /api/projects/{team_id}/batch_exports/... and
   // /api/environments/{team_id}/batch_exports/..., ours scoped to the team.
   std::optional<int64_t> team;
-  if (seg.size() >= 4 && seg[0] == "api" && (seg[1] == "projects" || seg[1] == "environments") &&
-      seg[3] == "batch_exports") {
+  const bool team_path =
+      seg.size() >= 4 && seg[0] == "api" && (seg[1] == "projects" || seg[1] == "environments");
+  if (team_path && seg.size() == 5 && seg[3] == "persons") {
+    return DeletePerson(request, TeamId(seg[2]), seg[4]);
+  }
+  if (team_path && seg[3] == "batch_exports") {
     team = TeamId(seg[2]);
     seg.erase(seg.begin() + 1, seg.begin() + 3);
   }
@@ -231,6 +237,25 @@ ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
     }
   }
   throw NotFoundError("no API endpoint at " + request.path);
+}
+
+ApiResponse ApiRouter::DeletePerson(const ApiRequest& request, int64_t team,
+                                    const std::string& person_id) {
+  if (request.method != "DELETE") NotAllowed(request.method, "DELETE");
+  if (!delete_person_) {
+    throw NotFoundError(
+        "persons are kept by the embedded store, and this server's --source is not one");
+  }
+  if (!IsUuid(person_id)) {
+    throw InvalidArgument("person_id", "'" + PrintableText(person_id, 64) +
+                                           "' is not a person id (a UUID, as in the events' "
+                                           "person_id)");
+  }
+  if (!delete_person_(team, person_id)) {
+    throw NotFoundError("person " + person_id + " not found in team " + std::to_string(team) +
+                        " (or already deleted)");
+  }
+  return {204, "", ""};
 }
 
 }  // namespace bx

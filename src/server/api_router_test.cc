@@ -220,5 +220,45 @@ TEST_F(ApiRouterTest, SecretsAreNeverReturned) {
   EXPECT_EQ(one["destination"]["config"]["aws_secret_access_key"], json({{"set", true}}));
 }
 
+TEST_F(ApiRouterTest, PersonsAreDeletedThroughTheEmbeddedStore) {
+  const std::string id = "0190f6a0-0000-5000-8000-000000000001";
+  ApiRequest r;
+  r.method = "DELETE";
+  r.path = "/api/projects/3/persons/" + id;
+  // Without an embedded store, the path says why it is not there.
+  ApiResponse got = router_.Handle(r);
+  EXPECT_EQ(got.status, 404);
+  EXPECT_NE(got.body.find("embedded store"), std::string::npos) << got.body;
+
+  std::vector<std::pair<int64_t, std::string>> deleted;
+  ApiRouter with_store(service_, [&](int64_t team, const std::string& person) {
+    deleted.emplace_back(team, person);
+    return deleted.size() == 1;  // the second delete finds it gone
+  });
+  EXPECT_EQ(with_store.Handle(r).status, 204);
+  got = with_store.Handle(r);
+  EXPECT_EQ(got.status, 404);
+  EXPECT_NE(got.body.find("not found in team 3"), std::string::npos) << got.body;
+  ASSERT_EQ(deleted.size(), 2u);
+  EXPECT_EQ(deleted[0].first, 3);
+  EXPECT_EQ(deleted[0].second, id);
+
+  r.method = "GET";
+  got = with_store.Handle(r);
+  EXPECT_EQ(got.status, 405);
+  EXPECT_EQ(got.allow, "DELETE");
+  r.method = "DELETE";
+  for (const std::string& bad :
+       {std::string("x"), std::string("\x01") + id.substr(1), id + id, std::string(5000, 'a')}) {
+    r.path = "/api/projects/3/persons/" + bad;
+    got = with_store.Handle(r);
+    EXPECT_EQ(got.status, 400) << bad;
+    EXPECT_LT(got.body.size(), 400u) << "the id is not echoed whole";
+  }
+  r.path = "/api/projects/team-a/persons/" + id;
+  EXPECT_EQ(with_store.Handle(r).status, 404);
+  EXPECT_EQ(deleted.size(), 2u) << "no bad request reached the store";
+}
+
 }  // namespace
 }  // namespace bx

@@ -93,11 +93,15 @@ bool IsApiPath(const std::string& path) { return path == "/api" || path.rfind("/
 ApiServer::ApiServer(BatchExportService& service, ApiServerOptions options)
     : service_(service), options_(std::move(options)) {
   if (!options_.now) options_.now = SystemNow;
-  router_ = std::make_unique<ApiRouter>(service_);
+  DeletePersonFn delete_person;
   if (!options_.event_store.empty()) {
     capture_ =
         std::make_unique<CaptureHandler>(options_.event_store, options_.capture, options_.now);
+    delete_person = [this](int64_t team, const std::string& person_id) {
+      return capture_->DeletePerson(team, person_id);
+    };
   }
+  router_ = std::make_unique<ApiRouter>(service_, std::move(delete_person));
   http_ = std::make_unique<httplib::Server>();
   Routes();
 }

@@ -50,4 +50,8 @@ void CaptureHandler::AddCounters(ServerCounters& counters) const {
   counters.capture_events_rejected += rejected_.load();
 }
 
+bool CaptureHandler::DeletePerson(int64_t team_id, const std::string& person_id) {
+  return store_.DeletePerson(team_id, person_id, now_());
+}
+
 }  // namespace bx

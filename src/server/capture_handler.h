@@ -26,6 +26,10 @@ class CaptureHandler {
 
   void AddCounters(ServerCounters& counters) const;
 
+  // DELETE of a person (server/api_router.h): false when there is no such live person. Throws
+  // bx::Error when the store fails.
+  bool DeletePerson(int64_t team_id, const std::string& person_id);
+
  private:
   CaptureStore store_;
   CaptureOptions options_;

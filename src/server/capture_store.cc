@@ -35,22 +35,35 @@ void CaptureStore::Reset() {
   store_.reset();
 }
 
-void CaptureStore::Write(std::vector<EventRow>& rows) {
-  if (rows.empty()) return;
+template <typename Work>
+auto CaptureStore::InTransaction(Work work) {
   std::lock_guard lock(mu_);
   try {
     if (!writer_) Open();
     writer_->Begin();
     persons_->Begin();
-    for (EventRow& row : rows) {
-      persons_->Apply(row);
-      writer_->Insert(row);
-    }
+    auto result = work();
     writer_->Flush();
+    return result;
   } catch (const Error&) {
     Reset();  // the next request opens a fresh connection
     throw;
   }
+}
+
+void CaptureStore::Write(std::vector<EventRow>& rows) {
+  if (rows.empty()) return;
+  InTransaction([&] {
+    for (EventRow& row : rows) {
+      persons_->Apply(row);
+      writer_->Insert(row);
+    }
+    return true;
+  });
+}
+
+bool CaptureStore::DeletePerson(int64_t team_id, const std::string& person_id, Micros at) {
+  return InTransaction([&] { return persons_->DeletePerson(team_id, person_id, at); });
 }
 
 }  // namespace bx

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "base/time.h"
 #include "source/embedded/event_row.h"
 
 namespace bx {
@@ -25,9 +26,17 @@ class CaptureStore {
   // and commits them; throws bx::Error (SourceError, retryable when the store is busy).
   void Write(std::vector<EventRow>& rows);
 
+  // Marks the person deleted as of `at` (PersonWriter::DeletePerson); false when the team has
+  // no such live person. Throws bx::Error like Write.
+  bool DeletePerson(int64_t team_id, const std::string& person_id, Micros at);
+
  private:
   void Open();
   void Reset();
+  // Runs `work` in a transaction of its own: committed, or rolled back and the connection
+  // reopened on the next call when it throws.
+  template <typename Work>
+  auto InTransaction(Work work);
 
   std::filesystem::path path_;
   std::mutex mu_;
