@@ -22,7 +22,7 @@
 
 #include "base/time.h"
 #include "service/service.h"
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 #include "state/postgres/postgres_state_store.h"
 
 namespace bx {

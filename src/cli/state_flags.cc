@@ -10,7 +10,7 @@
 #include "base/log.h"
 #include "service/backends.h"
 #include "service/service.h"
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 
 namespace bx {
 

@@ -4,7 +4,7 @@
 
 #include "sink/all/destinations.h"
 #include "source/all/sources.h"
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 #include "state/postgres/pg_leader_election.h"
 #include "state/postgres/postgres_state_store.h"
 #include "state/sqlite/sqlite_state_store.h"

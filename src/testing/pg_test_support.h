@@ -11,7 +11,7 @@
 #include <string>
 
 #include "base/error.h"
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 
 namespace bx::pg::testing {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <string>
 
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 
 namespace bx::pg {
 namespace {

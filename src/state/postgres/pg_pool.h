@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 
 namespace bx::pg {
 

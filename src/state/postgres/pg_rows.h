@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 #include "state/secret_box.h"
 #include "state/state_store.h"
 

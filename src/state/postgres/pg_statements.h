@@ -1,7 +1,7 @@
 #pragma once
 // The PostgreSQL state store's statements, each prepared once per connection under its name.
 
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 #include "state/sql_columns.h"
 
 namespace bx::pg_store {

@@ -4,7 +4,7 @@
 
 #include "base/error.h"
 #include "base/private_files.h"
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 #include "state/postgres/pg_migrations.h"
 #include "state/postgres/pg_pool.h"
 #include "state/postgres/pg_rows.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 #include "state/postgres/pg_leader_election.h"
 #include "state/postgres/pg_migrations.h"
 #include "testing/pg_test_support.h"

@@ -1,4 +1,4 @@
-#include "state/postgres/pg_connection.h"
+#include "io/postgres/pg_connection.h"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -11,10 +11,6 @@
 namespace bx::pg {
 namespace {
 
-Error StoreError(ErrorKind kind, const std::string& message) {
-  return Error(kind, "StateStoreError", message);
-}
-
 // Connection loss, server shutdown, too many connections, serialization or deadlock aborts:
 // another attempt may succeed.
 bool RetryableState(std::string_view sqlstate) {
@@ -26,6 +22,17 @@ std::string FirstLine(const char* text) {
   std::string s = text ? text : "";
   if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
   return s;
+}
+
+// libpq gives no SQLSTATE for a failed connection: these refusals are in its message.
+bool PermanentConnectFailure(const std::string& message) {
+  for (const char* refusal :
+       {"password authentication failed", "does not exist", "no pg_hba.conf entry",
+        "authentication method", "invalid sslmode", "invalid connection option",
+        "SSL is not enabled on the server", "server does not support SSL", "certificate"}) {
+    if (message.find(refusal) != std::string::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -72,17 +79,40 @@ std::optional<std::string> Result::OptionalText(int row, int col) const {
   return Text(row, col);
 }
 
-Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+Connection::Connection(const std::string& conninfo, ErrorNaming naming)
+    : conn_(PQconnectdb(conninfo.c_str())), naming_(std::move(naming)) {
+  Connected(RedactConnectionString(conninfo));
+}
+
+Connection::Connection(const std::vector<std::pair<std::string, std::string>>& keywords,
+                       const std::string& where, ErrorNaming naming)
+    : naming_(std::move(naming)) {
+  std::vector<const char*> keys, values;
+  for (const auto& [k, v] : keywords) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
+  Connected(where);
+}
+
+void Connection::Connected(const std::string& where) {
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string message = FirstLine(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
-    throw StoreError(ErrorKind::kRetryable, fmt::format("cannot connect to {}: {}",
-                                                        RedactConnectionString(conninfo), message));
+    throw Error(PermanentConnectFailure(message) ? naming_.permanent : ErrorKind::kRetryable,
+                naming_.type, fmt::format("cannot connect to {}: {}", where, message));
   }
   // Notices (e.g. "relation already exists, skipping") are not for the service's log.
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
+}
+
+Error Connection::PermanentError(const std::string& message) const {
+  return Error(naming_.permanent, naming_.type, message);
 }
 
 Connection::~Connection() {
@@ -111,8 +141,8 @@ void Connection::Fail(pg_result* r, const std::string& what) {
   if (message.empty()) message = FirstLine(PQerrorMessage(conn_));
   if (r) PQclear(r);
   const bool retryable = broken() || RetryableState(sqlstate);
-  throw StoreError(retryable ? ErrorKind::kRetryable : ErrorKind::kInternal,
-                   fmt::format("PostgreSQL: {}{} ({})", message,
+  throw Error(retryable ? ErrorKind::kRetryable : naming_.permanent, naming_.type,
+              fmt::format("PostgreSQL: {}{} ({})", message,
                                sqlstate.empty() ? "" : " [" + sqlstate + "]", what));
 }
 
@@ -138,6 +168,41 @@ void Connection::ExecScript(const std::string& sql) {
   const ExecStatusType status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) Fail(r, "script");
   PQclear(r);
+}
+
+Result Connection::ExecText(const std::string& sql, const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.values().size());
+  for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+  pg_result* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0);
+  const ExecStatusType status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) Fail(r, "statement");
+  return Result(r);
+}
+
+void Connection::BeginCopy(const std::string& copy_sql) {
+  pg_result* r = PQexec(conn_, copy_sql.c_str());
+  if (PQresultStatus(r) != PGRES_COPY_IN) Fail(r, "COPY");
+  PQclear(r);
+}
+
+void Connection::CopyData(std::string_view data) {
+  if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1) {
+    Fail(nullptr, "COPY data");
+  }
+}
+
+int64_t Connection::EndCopy() {
+  if (PQputCopyEnd(conn_, nullptr) != 1) Fail(nullptr, "COPY end");
+  pg_result* r = PQgetResult(conn_);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    while (pg_result* more = PQgetResult(conn_)) PQclear(more);
+    Fail(r, "COPY");
+  }
+  Result result(r);
+  while (pg_result* more = PQgetResult(conn_)) PQclear(more);
+  return result.affected();
 }
 
 std::string RedactConnectionString(const std::string& conninfo) {

@@ -1,7 +1,9 @@
 #pragma once
 // One libpq connection: statements prepared once per connection by name (never SQL built from
-// data), parameters and results in text format, errors as bx::Error (type "StateStoreError").
-// A lost connection is a retryable error; `broken()` tells the pool to drop it.
+// data), parameters and results in text format, COPY ... FROM STDIN, errors as bx::Error of the
+// type its user names ("StateStoreError", "PostgresError"). A lost connection, a server
+// shutting down, too many connections, a serialization failure or a deadlock are retryable;
+// `broken()` tells a pool to drop it.
 
 #include <cstdint>
 #include <memory>
@@ -9,7 +11,10 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "base/error.h"
 
 struct pg_conn;
 struct pg_result;
@@ -73,10 +78,22 @@ class Result {
   pg_result* r_;
 };
 
+// How a connection's errors are named: their type, and the kind of the ones another attempt
+// would not mend (a wrong password, a missing table, bad SQL).
+struct ErrorNaming {
+  std::string type = "StateStoreError";
+  ErrorKind permanent = ErrorKind::kInternal;
+};
+
 class Connection {
  public:
-  // Connects; throws a retryable bx::Error when the server cannot be reached.
-  explicit Connection(const std::string& conninfo);
+  // Connects; throws a retryable bx::Error when the server cannot be reached, a permanent one
+  // when it refuses the credentials or the database.
+  explicit Connection(const std::string& conninfo, ErrorNaming naming = {});
+  // The same from libpq keywords ("host", "port", "dbname", "user", "password", "sslmode", ...):
+  // no conninfo string to quote. `where` names the server in messages (never the password).
+  Connection(const std::vector<std::pair<std::string, std::string>>& keywords,
+             const std::string& where, ErrorNaming naming);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -84,6 +101,17 @@ class Connection {
   Result Exec(const Sql& sql, const Params& params = {});
   // For fixed SQL without parameters (BEGIN, COMMIT, migrations scripts).
   void ExecScript(const std::string& sql);
+  // SQL made by the caller from quoted identifiers, run once unprepared; returns its rows.
+  Result ExecText(const std::string& sql, const Params& params = {});
+
+  // COPY ... FROM STDIN: BeginCopy(the COPY statement), CopyData as often as needed, EndCopy
+  // (returns the rows copied). A failure ends the copy and throws.
+  void BeginCopy(const std::string& copy_sql);
+  void CopyData(std::string_view data);
+  int64_t EndCopy();
+
+  // The error this connection raises for `message` (a check of the caller's).
+  Error PermanentError(const std::string& message) const;
 
   // True once the connection failed; the pool then closes it.
   bool broken() const;
@@ -95,7 +123,9 @@ class Connection {
 
  private:
   [[noreturn]] void Fail(pg_result* r, const std::string& what);
+  void Connected(const std::string& where);
   pg_conn* conn_;
+  ErrorNaming naming_;
   std::set<std::string> prepared_;
 };
 
