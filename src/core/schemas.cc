@@ -74,32 +74,60 @@ const Schema& FileSchema(Model m) {
   return kEvents;
 }
 
-const ModelSpec& GetModelSpec(Model m) {
-  auto spec = [](Model model, std::vector<std::string_view> dedup,
-                 std::vector<std::string_view> key) {
-    const Schema& schema = FileSchema(model);
-    auto columns = [&](const std::vector<std::string_view>& names) {
-      std::vector<size_t> out;
-      for (std::string_view name : names) out.push_back(static_cast<size_t>(schema.IndexOf(name)));
-      return out;
-    };
-    return ModelSpec{model, &schema, columns(dedup), columns(key)};
+const Schema& TableSchema(Model m) {
+  using T = ColumnType;
+  // The reference's warehouse events columns, and _inserted_at.
+  static const Schema kEvents{"events",
+                              {{"uuid", T::kString},
+                               {"event", T::kString},
+                               {"properties", T::kJson},
+                               {"elements", T::kJson},
+                               {"set", T::kJson},
+                               {"set_once", T::kJson},
+                               {"distinct_id", T::kString},
+                               {"team_id", T::kInt64},
+                               {"ip", T::kString},
+                               {"site_url", T::kString},
+                               {"timestamp", T::kTimestamp},
+                               {"person_id", T::kString},
+                               {"person_properties", T::kJson},
+                               {"_inserted_at", T::kTimestamp}}};
+  return m == Model::kEvents ? kEvents : FileSchema(m);
+}
+
+const Schema& ModelSchema(Model m, Layout layout) {
+  return layout == Layout::kTables ? TableSchema(m) : FileSchema(m);
+}
+
+namespace {
+
+ModelSpec Spec(Model model, Layout layout, const std::vector<std::string_view>& dedup,
+               const std::vector<std::string_view>& key) {
+  const Schema& schema = ModelSchema(model, layout);
+  auto columns = [&](const std::vector<std::string_view>& names) {
+    std::vector<size_t> out;
+    for (std::string_view name : names) out.push_back(static_cast<size_t>(schema.IndexOf(name)));
+    return out;
   };
-  static const ModelSpec kEvents = spec(Model::kEvents, {"event", "distinct_id", "uuid"}, {"uuid"});
-  static const ModelSpec kPersons = spec(
-      Model::kPersons, {"team_id", "distinct_id", "person_distinct_id_version", "person_version"},
-      {"team_id", "distinct_id"});
-  static const ModelSpec kSessions =
-      spec(Model::kSessions, {"team_id", "session_id", "_inserted_at"}, {"team_id", "session_id"});
-  switch (m) {
-    case Model::kPersons:
-      return kPersons;
-    case Model::kSessions:
-      return kSessions;
-    case Model::kEvents:
-      break;
-  }
-  return kEvents;
+  return ModelSpec{model, &schema, columns(dedup), columns(key)};
+}
+
+// In the order of enum Model.
+std::vector<ModelSpec> Specs(Layout layout) {
+  return {Spec(Model::kEvents, layout, {"event", "distinct_id", "uuid"}, {"uuid"}),
+          Spec(Model::kPersons, layout,
+               {"team_id", "distinct_id", "person_distinct_id_version", "person_version"},
+               {"team_id", "distinct_id"}),
+          Spec(Model::kSessions, layout, {"team_id", "session_id", "_inserted_at"},
+               {"team_id", "session_id"})};
+}
+
+}  // namespace
+
+const ModelSpec& GetModelSpec(Model m, Layout layout) {
+  static const std::vector<ModelSpec> kFiles = Specs(Layout::kFiles);
+  static const std::vector<ModelSpec> kTables = Specs(Layout::kTables);
+  return (layout == Layout::kTables ? kTables : kFiles)[static_cast<size_t>(m)];
 }
 
 }  // namespace bx

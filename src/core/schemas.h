@@ -13,9 +13,17 @@ namespace bx {
 
 enum class Model { kEvents, kPersons, kSessions };
 
+// The columns a destination gets: files (File, S3) the reference's file columns; tables
+// (Postgres, Redshift, BigQuery, Snowflake) the reference's warehouse columns. They differ for
+// events only: a table has uuid, event, properties, elements, set, set_once, distinct_id,
+// team_id, ip, site_url, timestamp, person_id, person_properties, _inserted_at.
+enum class Layout { kFiles, kTables };
+
 std::optional<Model> ParseModel(std::string_view name);
 std::string_view ModelName(Model m);
 const Schema& FileSchema(Model m);
+const Schema& TableSchema(Model m);
+const Schema& ModelSchema(Model m, Layout layout);
 
 struct ModelSpec {
   Model model;
@@ -26,7 +34,7 @@ struct ModelSpec {
   // (team_id, session_id). A newer row replaces an older one with the same key.
   std::vector<size_t> key_columns;
 };
-const ModelSpec& GetModelSpec(Model m);
+const ModelSpec& GetModelSpec(Model m, Layout layout = Layout::kFiles);
 
 // Column positions in FileSchema(kEvents).
 namespace events_col {

@@ -10,12 +10,13 @@ namespace bx {
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
                          Destination& destination, const std::atomic<bool>* cancel) {
   const auto started = std::chrono::steady_clock::now();
-  const ModelSpec& model = GetModelSpec(def.model);
+  const ModelSpec& model = GetModelSpec(def.model, destination.layout());
   const Schema& schema = *model.schema;
   RunResult result;
 
   ExportQuery query;
   query.model = def.model;
+  query.layout = destination.layout();
   query.interval = interval;
   query.team_id = def.team_id;
   query.include_events = def.include_events;

@@ -19,6 +19,7 @@
 
 #include "core/intervals.h"
 #include "core/record_batch.h"
+#include "core/schemas.h"
 
 namespace bx {
 
@@ -63,6 +64,8 @@ class Destination {
   virtual std::unique_ptr<IntervalWriter> Open(const IntervalTarget& target) = 0;
   // Where the destination writes, for messages: "/data/out", "s3://bucket".
   virtual std::string Location() const = 0;
+  // The model's columns it takes: files (the default) or tables (core/schemas.h).
+  virtual Layout layout() const { return Layout::kFiles; }
   // Once `*cancel` is true, slow work (uploads, waits between retries) stops with
   // CancelledError(); cleanup still runs.
   virtual void SetCancel(const std::atomic<bool>* /*cancel*/) {}

@@ -16,7 +16,8 @@ namespace bx {
 
 struct ExportQuery {
   Model model = Model::kEvents;
-  Interval interval;  // rows whose inserted_at lies in [start, end)
+  Layout layout = Layout::kFiles;  // which of the model's column sets (core/schemas.h)
+  Interval interval;               // rows whose inserted_at lies in [start, end)
   std::optional<int64_t> team_id;
   std::vector<std::string> include_events;  // empty: every event
   std::vector<std::string> exclude_events;
@@ -27,8 +28,8 @@ struct ExportQuery {
 class BatchReader {
  public:
   virtual ~BatchReader() = default;
-  // Clears `batch` and fills it with the next rows (schema FileSchema(query.model)); false when
-  // there are no more rows. Throws bx::Error.
+  // Clears `batch` and fills it with the next rows (schema ModelSchema(query.model, query.layout));
+  // false when there are no more rows. Throws bx::Error.
   virtual bool Next(RecordBatch& batch) = 0;
 };
 

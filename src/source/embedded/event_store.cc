@@ -62,6 +62,24 @@ WHERE inserted_at >= ?1 AND inserted_at < ?2
 ORDER BY inserted_at
 )sql";
 
+// The events as a warehouse table has them (TableSchema): $set, $set_once and $ip taken out of
+// the properties (none when they are not JSON), elements as the chain in a JSON string, and an
+// empty site_url, as the reference does.
+constexpr const char* kEventsTableSql = R"sql(
+SELECT uuid, event, properties, json_quote(elements_chain),
+       CASE WHEN json_valid(properties) THEN properties -> '$."$set"' END,
+       CASE WHEN json_valid(properties) THEN properties -> '$."$set_once"' END,
+       distinct_id, team_id,
+       CASE WHEN json_valid(properties) THEN properties ->> '$."$ip"' END,
+       '', timestamp, person_id, person_properties, inserted_at
+FROM events INDEXED BY events_inserted_at
+WHERE inserted_at >= ?1 AND inserted_at < ?2
+  AND (?3 IS NULL OR team_id = ?3)
+  AND (?4 IS NULL OR event IN (SELECT value FROM json_each(?4)))
+  AND (?5 IS NULL OR event NOT IN (SELECT value FROM json_each(?5)))
+ORDER BY inserted_at
+)sql";
+
 // One row per (team_id, distinct_id) whose mapping or person changed in the interval, in the
 // state both had at its end; _inserted_at is the latest change of the mapping in the interval
 // or the latest of the person, the earlier of the two when both changed.
@@ -107,10 +125,13 @@ ORDER BY m.team_id, m.distinct_id
 
 class EmbeddedReader : public BatchReader {
  public:
-  // The events or persons model: their queries select the schema's columns in order.
+  // The events (either layout) or persons model: their queries select the schema's columns
+  // in order.
   EmbeddedReader(const std::filesystem::path& path, const ExportQuery& query) : query_(query) {
     db_ = OpenForReading(path);
-    const char* sql = query.model == Model::kPersons ? kPersonsSql : kEventsSql;
+    const char* sql = query.model == Model::kPersons    ? kPersonsSql
+                      : query.layout == Layout::kTables ? kEventsTableSql
+                                                        : kEventsSql;
     try {
       stmt_ = Prepare(db_, sql,
                       "embedded store '" + path.string() + "' has no usable " +

@@ -110,3 +110,53 @@ TEST(EventStore, AMissingStoreIsAClearError) {
 
 }  // namespace
 }  // namespace bx
+
+namespace bx {
+namespace {
+
+// The table layout's events: $set, $set_once and $ip out of the properties, the elements chain
+// as a JSON string, team_id; properties that are not JSON give none of them and no error.
+TEST(EventStore, TheTableLayoutTakesTheWarehouseColumnsOutOfTheProperties) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "e.db";
+  {
+    EventStore store(path);
+    EventWriter writer(store);
+    EventRow a = Row(1, "$identify", 7);
+    a.properties = R"({"$set":{"plan":"pro"},"$set_once":{"first":1},"$ip":"10.0.0.1","x":2})";
+    a.elements_chain = R"(a:href="/x"nth-child="1")";
+    a.person_id = "p1";
+    a.person_properties = R"({"plan":"pro"})";
+    writer.Insert(a);
+    EventRow b = Row(2, "$pageview", 7);
+    b.properties = "not json {";
+    writer.Insert(b);
+    writer.Flush();
+  }
+  EmbeddedSource source(path);
+  ExportQuery query{.layout = Layout::kTables, .interval = {0, 5000}};
+  auto reader = source.Read(query);
+  const Schema& schema = TableSchema(Model::kEvents);
+  RecordBatch batch(schema);
+  ASSERT_TRUE(reader->Next(batch));
+  ASSERT_EQ(batch.num_rows(), 2u);
+  auto text = [&](const char* name, size_t row) {
+    const Column& c = batch.column(static_cast<size_t>(schema.IndexOf(name)));
+    return c.IsNull(row) ? std::string("NULL") : std::string(c.String(row));
+  };
+  EXPECT_EQ(text("uuid", 0), "u1");
+  EXPECT_EQ(text("set", 0), R"({"plan":"pro"})");
+  EXPECT_EQ(text("set_once", 0), R"({"first":1})");
+  EXPECT_EQ(text("ip", 0), "10.0.0.1");
+  EXPECT_EQ(text("elements", 0), R"("a:href=\"/x\"nth-child=\"1\"")");
+  EXPECT_EQ(text("site_url", 0), "");
+  EXPECT_EQ(text("person_properties", 0), R"({"plan":"pro"})");
+  EXPECT_EQ(batch.column(static_cast<size_t>(schema.IndexOf("team_id"))).Int(0), 7);
+  EXPECT_EQ(batch.column(static_cast<size_t>(schema.IndexOf("_inserted_at"))).Int(1), 1002);
+  EXPECT_EQ(text("properties", 1), "not json {");
+  EXPECT_EQ(text("set", 1), "NULL");
+  EXPECT_EQ(text("ip", 1), "NULL");
+}
+
+}  // namespace
+}  // namespace bx
