@@ -102,24 +102,25 @@ const Schema& ModelSchema(Model m, Layout layout) {
 namespace {
 
 ModelSpec Spec(Model model, Layout layout, const std::vector<std::string_view>& dedup,
-               const std::vector<std::string_view>& key) {
+               const std::vector<std::string_view>& key,
+               const std::vector<std::string_view>& versions) {
   const Schema& schema = ModelSchema(model, layout);
   auto columns = [&](const std::vector<std::string_view>& names) {
     std::vector<size_t> out;
     for (std::string_view name : names) out.push_back(static_cast<size_t>(schema.IndexOf(name)));
     return out;
   };
-  return ModelSpec{model, &schema, columns(dedup), columns(key)};
+  return ModelSpec{model, &schema, columns(dedup), columns(key), columns(versions)};
 }
 
 // In the order of enum Model.
 std::vector<ModelSpec> Specs(Layout layout) {
-  return {Spec(Model::kEvents, layout, {"event", "distinct_id", "uuid"}, {"uuid"}),
+  return {Spec(Model::kEvents, layout, {"event", "distinct_id", "uuid"}, {"uuid"}, {}),
           Spec(Model::kPersons, layout,
                {"team_id", "distinct_id", "person_distinct_id_version", "person_version"},
-               {"team_id", "distinct_id"}),
+               {"team_id", "distinct_id"}, {"person_version", "person_distinct_id_version"}),
           Spec(Model::kSessions, layout, {"team_id", "session_id", "_inserted_at"},
-               {"team_id", "session_id"})};
+               {"team_id", "session_id"}, {"end_timestamp", "_inserted_at"})};
 }
 
 }  // namespace

@@ -33,6 +33,11 @@ struct ModelSpec {
   // What identifies a row downstream: events uuid; persons (team_id, distinct_id); sessions
   // (team_id, session_id). A newer row replaces an older one with the same key.
   std::vector<size_t> key_columns;
+  // What makes a row newer than a stored one with the same key: any of these columns greater
+  // (persons: person_version or person_distinct_id_version; sessions: end_timestamp or
+  // _inserted_at, a late event with an earlier timestamp still completing the session). None
+  // for events: an interval's rows replace that interval's.
+  std::vector<size_t> version_columns;
 };
 const ModelSpec& GetModelSpec(Model m, Layout layout = Layout::kFiles);
 

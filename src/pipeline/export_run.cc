@@ -26,6 +26,7 @@ RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, 
   target.interval = interval;
   target.schema = &schema;
   target.key_columns = model.key_columns;
+  target.version_columns = model.version_columns;
 
   std::unique_ptr<IntervalWriter> writer = destination.Open(target);
   DeliveryReport report;

@@ -29,6 +29,9 @@ struct IntervalTarget {
   const Schema* schema = nullptr;  // the model's columns, in order (schema->table: its name)
   // Columns that identify a row for merging (events: uuid; persons: team_id, distinct_id; ...).
   std::vector<size_t> key_columns;
+  // A row replaces a stored one with the same key when any of these is greater (none: the
+  // interval's rows replace the interval's); ModelSpec::version_columns.
+  std::vector<size_t> version_columns;
 };
 
 struct DeliveredFile {

@@ -1,6 +1,7 @@
 #include "sink/all/destinations.h"
 
 #include "sink/file/file_destination.h"
+#include "sink/postgres/postgres_destination.h"
 #include "sink/s3/s3_destination.h"
 
 namespace bx {
@@ -10,6 +11,7 @@ DestinationRegistry& Destinations() {
     auto* r = new DestinationRegistry();  // never destroyed: workers may outlive main's statics
     RegisterFileDestination(*r);
     RegisterS3Destinations(*r);  // S3, AwsS3 and S3Compatible
+    RegisterPostgresDestination(*r);
     return r;
   }();
   return *registry;

@@ -1,0 +1,145 @@
+#include "sink/postgres/postgres_destination.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "base/error.h"
+#include "io/postgres/pg_connection.h"
+#include "sink/postgres/copy_text.h"
+#include "sink/postgres/postgres_config.h"
+#include "sink/postgres/postgres_table.h"
+
+namespace bx {
+namespace {
+
+constexpr char kStage[] = "bx_stage";
+// COPY data goes out in pieces of about this size: memory stays bounded whatever the interval.
+constexpr size_t kCopyChunkBytes = 1 << 20;
+
+pg::ErrorNaming Naming() { return {"PostgresError", ErrorKind::kNonRetryable}; }
+
+std::unique_ptr<pg::Connection> Connect(const PostgresConfig& config) {
+  return std::make_unique<pg::Connection>(config.ConnectionKeywords(), config.Where(), Naming());
+}
+
+class PostgresIntervalWriter : public IntervalWriter {
+ public:
+  PostgresIntervalWriter(const PostgresConfig& config, const IntervalTarget& target)
+      : config_(config), target_(target), conn_(Connect(config)) {
+    const std::string table = config_.QualifiedTable();
+    conn_->ExecText("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(config_.schema));
+    conn_->ExecText(CreateTableSql(table, target_));
+    columns_ = ExistingColumns(*conn_, config_.schema, config_.table_name, target_);
+    encoder_ = std::make_unique<CopyTextEncoder>(columns_);
+    std::string names;
+    for (const CopyColumn& c : columns_) {
+      if (!names.empty()) names += ", ";
+      names += QuoteIdentifier(target_.schema->fields[c.index].name);
+    }
+    conn_->ExecScript("BEGIN");
+    // The stage has the table's own column types, so the move below converts nothing.
+    conn_->ExecText(
+        fmt::format("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA", kStage,
+                    names, table));
+    conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", kStage, names));
+    buffer_.reserve(kCopyChunkBytes + (64 << 10));
+  }
+
+  ~PostgresIntervalWriter() override { Abort(); }
+
+  void Write(const RecordBatch& batch) override {
+    encoder_->Append(batch, buffer_);
+    rows_ += batch.num_rows();
+    if (buffer_.size() >= kCopyChunkBytes) Flush();
+  }
+
+  DeliveryReport Commit() override {
+    Flush();
+    conn_->EndCopy();
+    for (const std::string& sql :
+         MoveStageSql(config_.QualifiedTable(), kStage, target_, columns_)) {
+      conn_->ExecText(sql);
+    }
+    conn_->ExecScript("COMMIT");
+    DeliveryReport report;
+    report.rows = rows_;
+    report.bytes = bytes_;
+    report.repaired_values = encoder_->repaired();
+    report.location = config_.Where() + " " + config_.QualifiedTable();
+    conn_.reset();
+    return report;
+  }
+
+  // Closing the connection rolls the open transaction back and drops the stage.
+  void Abort() noexcept override { conn_.reset(); }
+
+ private:
+  void Flush() {
+    if (buffer_.empty()) return;
+    conn_->CopyData(buffer_);
+    bytes_ += buffer_.size();
+    buffer_.clear();
+  }
+
+  PostgresConfig config_;
+  IntervalTarget target_;
+  std::unique_ptr<pg::Connection> conn_;
+  std::vector<CopyColumn> columns_;
+  std::unique_ptr<CopyTextEncoder> encoder_;
+  std::string buffer_;
+  uint64_t rows_ = 0, bytes_ = 0;
+};
+
+class PostgresDestination : public Destination {
+ public:
+  explicit PostgresDestination(PostgresConfig config) : config_(std::move(config)) {}
+
+  Layout layout() const override { return Layout::kTables; }
+  std::string Location() const override { return config_.Where() + " " + config_.QualifiedTable(); }
+
+  std::unique_ptr<IntervalWriter> Open(const IntervalTarget& target) override {
+    return std::make_unique<PostgresIntervalWriter>(config_, target);
+  }
+
+  // Connects, and checks that this user may create the table (or write to it, when it exists).
+  void Check() override {
+    auto conn = Connect(config_);
+    const pg::Result r = conn->ExecText(
+        "SELECT to_regclass($1) IS NOT NULL, "
+        "  CASE WHEN to_regclass($1) IS NOT NULL "
+        "       THEN has_table_privilege($1, 'INSERT') AND has_table_privilege($1, 'DELETE') "
+        "       END, "
+        "  CASE WHEN to_regnamespace($2) IS NOT NULL "
+        "       THEN has_schema_privilege($2, 'CREATE') "
+        "       ELSE has_database_privilege(current_database(), 'CREATE') END",
+        pg::Params().Add(config_.QualifiedTable()).Add(QuoteIdentifier(config_.schema)));
+    const bool table_exists = r.Bool(0, 0);
+    if (table_exists && !r.Bool(0, 1)) {
+      throw conn->PermanentError("user " + config_.user + " may not insert into and delete from " +
+                                 config_.QualifiedTable());
+    }
+    if (!table_exists && !r.Bool(0, 2)) {
+      throw conn->PermanentError("table " + config_.QualifiedTable() + " does not exist and user " +
+                                 config_.user + " may not create it in schema " +
+                                 QuoteIdentifier(config_.schema));
+    }
+  }
+
+ private:
+  PostgresConfig config_;
+};
+
+}  // namespace
+
+void RegisterPostgresDestination(DestinationRegistry& registry) {
+  registry.Add({"Postgres",
+                [](const nlohmann::json& config) { ParsePostgresConfig(config); },
+                [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+                  return std::make_unique<PostgresDestination>(ParsePostgresConfig(config));
+                },
+                {"password"},
+                {}});
+}
+
+}  // namespace bx

@@ -1,0 +1,145 @@
+#include "sink/postgres/postgres_table.h"
+
+#include <fmt/format.h>
+
+#include "io/postgres/pg_connection.h"
+#include "sink/postgres/postgres_config.h"
+
+namespace bx {
+namespace {
+
+std::string ColumnList(const Schema& schema, const std::vector<CopyColumn>& columns,
+                       const std::string& prefix = "") {
+  std::string out;
+  for (const CopyColumn& c : columns) {
+    if (!out.empty()) out += ", ";
+    out += prefix + QuoteIdentifier(schema.fields[c.index].name);
+  }
+  return out;
+}
+
+std::string Names(const Schema& schema, const std::vector<size_t>& indices,
+                  const std::string& prefix = "", const std::string& suffix = "") {
+  std::string out;
+  for (size_t i : indices) {
+    if (!out.empty()) out += ", ";
+    out += prefix + QuoteIdentifier(schema.fields[i].name) + suffix;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PostgresTypeOf(const Schema& schema, const Field& field) {
+  if (field.name == "team_id") return "INTEGER";
+  if (schema.table == "events" &&
+      (field.name == "uuid" || field.name == "event" || field.name == "distinct_id" ||
+       field.name == "ip" || field.name == "site_url")) {
+    return "VARCHAR(200)";
+  }
+  switch (field.type) {
+    case ColumnType::kString:
+      return "TEXT";
+    case ColumnType::kJson:
+      return "JSONB";
+    case ColumnType::kInt64:
+      return "BIGINT";
+    case ColumnType::kTimestamp:
+      return "TIMESTAMPTZ";
+    case ColumnType::kBool:
+      return "BOOLEAN";
+  }
+  return "TEXT";
+}
+
+std::string CreateTableSql(const std::string& qualified_table, const IntervalTarget& target) {
+  const Schema& schema = *target.schema;
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + qualified_table + " (";
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += QuoteIdentifier(schema.fields[i].name) + " " + PostgresTypeOf(schema, schema.fields[i]);
+  }
+  if (!target.version_columns.empty()) {
+    sql += ", PRIMARY KEY (" + Names(schema, target.key_columns) + ")";
+  }
+  return sql + ")";
+}
+
+std::vector<CopyColumn> ExistingColumns(pg::Connection& conn, const std::string& schema_name,
+                                        const std::string& table_name,
+                                        const IntervalTarget& target) {
+  const pg::Result r = conn.ExecText(
+      "SELECT column_name, character_maximum_length FROM information_schema.columns "
+      "WHERE table_schema = $1 AND table_name = $2",
+      pg::Params().Add(schema_name).Add(table_name));
+  const std::string table = QuoteIdentifier(schema_name) + "." + QuoteIdentifier(table_name);
+  if (r.rows() == 0) {
+    throw conn.PermanentError("table " + table + " does not exist, or this user may not see it");
+  }
+  const Schema& schema = *target.schema;
+  std::vector<CopyColumn> columns;
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    for (int row = 0; row < r.rows(); ++row) {
+      if (r.Text(row, 0) != schema.fields[i].name) continue;
+      std::optional<size_t> max_chars;
+      if (!r.IsNull(row, 1)) max_chars = static_cast<size_t>(r.Int(row, 1));
+      columns.push_back({i, max_chars});
+    }
+  }
+  std::vector<size_t> required = target.key_columns;
+  required.insert(required.end(), target.version_columns.begin(), target.version_columns.end());
+  for (size_t needed : required) {
+    bool found = false;
+    for (const CopyColumn& c : columns) found |= c.index == needed;
+    if (!found) {
+      throw conn.PermanentError(fmt::format(
+          "table {} has no column {}, which the export needs to tell rows apart or which is "
+          "newer: add it, or export to a new table (it is created with every column)",
+          table, QuoteIdentifier(schema.fields[needed].name)));
+    }
+  }
+  return columns;
+}
+
+std::vector<std::string> MoveStageSql(const std::string& qualified_table, const std::string& stage,
+                                      const IntervalTarget& target,
+                                      const std::vector<CopyColumn>& columns) {
+  const Schema& schema = *target.schema;
+  const std::string list = ColumnList(schema, columns);
+  if (target.version_columns.empty()) {
+    return {
+        fmt::format("DELETE FROM {} t USING (SELECT DISTINCT {} FROM {}) s WHERE {}",
+                    qualified_table, Names(schema, target.key_columns), stage,
+                    [&] {
+                      std::string on;
+                      for (size_t k : target.key_columns) {
+                        if (!on.empty()) on += " AND ";
+                        const std::string name = QuoteIdentifier(schema.fields[k].name);
+                        on += "t." + name + " = s." + name;
+                      }
+                      return on;
+                    }()),
+        fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", qualified_table, list, list, stage)};
+  }
+  std::string newer;
+  for (size_t v : target.version_columns) {
+    if (!newer.empty()) newer += " OR ";
+    const std::string name = QuoteIdentifier(schema.fields[v].name);
+    newer += "EXCLUDED." + name + " > t." + name;
+  }
+  std::string updates;
+  for (const CopyColumn& c : columns) {
+    if (!updates.empty()) updates += ", ";
+    const std::string name = QuoteIdentifier(schema.fields[c.index].name);
+    updates += name + " = EXCLUDED." + name;
+  }
+  const std::string keys = Names(schema, target.key_columns);
+  // The stage may hold a key twice (a run's rows are not merged): its newest row goes in.
+  return {fmt::format(
+      "INSERT INTO {} AS t ({}) SELECT DISTINCT ON ({}) {} FROM {} ORDER BY {}, {} "
+      "ON CONFLICT ({}) DO UPDATE SET {} WHERE {}",
+      qualified_table, list, keys, list, stage, keys,
+      Names(schema, target.version_columns, "", " DESC NULLS LAST"), keys, updates, newer)};
+}
+
+}  // namespace bx

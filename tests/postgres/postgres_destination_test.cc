@@ -1,0 +1,265 @@
+// The Postgres destination against the tests' real PostgreSQL: events exactly once through
+// reruns and backfills, persons and sessions merged to their final state in any order, existing
+// tables of other shapes, and how failures are classed.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/export_run.h"
+#include "sink/all/destinations.h"
+#include "source/embedded/event_store.h"
+#include "source/embedded/sample_loader.h"
+#include "testing/pg_test_support.h"
+#include "testing/temp_dir.h"
+
+namespace bx {
+namespace {
+
+using json = nlohmann::json;
+namespace pgt = pg::testing;
+
+constexpr Micros kHour = 3600 * kMicrosPerSecond;
+constexpr Micros kDay0 = 1705276800LL * kMicrosPerSecond;  // 2024-01-15T00:00:00Z
+
+// host and port of the test server's URL, postgres://postgres@127.0.0.1:PORT/postgres.
+std::pair<std::string, int> HostPort() {
+  const std::string url = pgt::ServerUrl();
+  const size_t at = url.find('@') + 1, colon = url.find(':', at), slash = url.find('/', colon);
+  return {url.substr(at, colon - at), std::stoi(url.substr(colon + 1, slash - colon - 1))};
+}
+
+class PostgresDestination : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    EventStore store(dir_->path() / "events.db");
+    LoadSampleEvents(store, {kEvents, kDay0, kDay0 + 24 * kHour, 1, 7});
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  void SetUp() override { schema_ = pgt::UniqueName("bx_dest"); }
+
+  json Config(const std::string& table) {
+    const auto [host, port] = HostPort();
+    return {{"host", host},       {"port", port},      {"database", "postgres"},
+            {"user", "postgres"}, {"schema", schema_}, {"table_name", table}};
+  }
+
+  static ExportDefinition Definition(const std::string& model, const json& config,
+                                     const std::string& interval = "hour") {
+    return ParseValidExport({{"name", "pg " + model},
+                             {"model", model},
+                             {"interval", interval},
+                             {"destination", {{"type", "Postgres"}, {"config", config}}}});
+  }
+
+  // Runs the export of the given hours of the day, in that order.
+  static void Run(const ExportDefinition& def, const std::vector<int>& hours) {
+    EmbeddedSource source(dir_->path() / "events.db");
+    auto destination = MakeDestination(def);
+    for (int h : hours) {
+      ExportInterval(def, {kDay0 + h * kHour, kDay0 + (h + 1) * kHour}, source, *destination);
+    }
+  }
+
+  static std::vector<int> AllHours() {
+    std::vector<int> hours;
+    for (int h = 0; h < 24; ++h) hours.push_back(h);
+    return hours;
+  }
+
+  pg::Result Query(const std::string& sql) {
+    pg::Connection conn(pgt::ServerUrl());
+    return conn.ExecText(sql);
+  }
+
+  std::string Table(const std::string& table) { return schema_ + "." + table; }
+
+  static constexpr uint64_t kEvents = 40000;
+  static testing::TempDir* dir_;
+  std::string schema_;
+};
+testing::TempDir* PostgresDestination::dir_ = nullptr;
+
+TEST_F(PostgresDestination, EventsAreExactlyOnceThroughRerunsAndBackfills) {
+  const ExportDefinition def = Definition("events", Config("events"));
+  Run(def, AllHours());
+  auto counts = [&] {
+    const pg::Result r = Query("SELECT count(*), count(DISTINCT uuid) FROM " + Table("events"));
+    return std::pair(r.Int(0, 0), r.Int(0, 1));
+  };
+  EXPECT_EQ(counts(), (std::pair<int64_t, int64_t>(kEvents, kEvents)));
+  Run(def, {5});         // a rerun of one hour
+  Run(def, AllHours());  // a backfill of the day
+  EXPECT_EQ(counts(), (std::pair<int64_t, int64_t>(kEvents, kEvents)));
+
+  // Every value equals the store's: JSON compared as JSON.
+  std::map<std::string, json> stored;
+  {
+    EmbeddedSource source(dir_->path() / "events.db");
+    ExportQuery query;
+    query.layout = Layout::kTables;
+    query.interval = {kDay0, kDay0 + 24 * kHour};
+    auto reader = source.Read(query);
+    const Schema& schema = TableSchema(Model::kEvents);
+    RecordBatch batch(schema);
+    while (reader->Next(batch)) {
+      for (size_t r = 0; r < batch.num_rows(); ++r) {
+        json row;
+        for (const char* name : {"event", "distinct_id", "person_id"}) {
+          row[name] = batch.column(schema.IndexOf(name)).String(r);
+        }
+        for (const char* name : {"properties", "person_properties"}) {
+          row[name] = json::parse(batch.column(schema.IndexOf(name)).String(r));
+        }
+        row["team_id"] = batch.column(schema.IndexOf("team_id")).Int(r);
+        row["timestamp"] = batch.column(schema.IndexOf("timestamp")).Int(r);
+        stored[std::string(batch.column(schema.IndexOf("uuid")).String(r))] = row;
+      }
+    }
+  }
+  const pg::Result r = Query(
+      "SELECT uuid, event, distinct_id, person_id, properties::text, person_properties::text, "
+      "team_id, (extract(epoch FROM timestamp) * 1000000)::bigint FROM " +
+      Table("events"));
+  ASSERT_EQ(r.rows(), static_cast<int>(stored.size()));
+  size_t differ = 0;
+  for (int i = 0; i < r.rows(); ++i) {
+    const json row = {{"event", r.Text(i, 1)},
+                      {"distinct_id", r.Text(i, 2)},
+                      {"person_id", r.Text(i, 3)},
+                      {"properties", json::parse(r.Text(i, 4))},
+                      {"person_properties", json::parse(r.Text(i, 5))},
+                      {"team_id", r.Int(i, 6)},
+                      {"timestamp", r.Int(i, 7)}};
+    if (stored[r.Text(i, 0)] != row && ++differ < 3) {
+      ADD_FAILURE() << r.Text(i, 0) << ": " << row.dump() << " vs " << stored[r.Text(i, 0)].dump();
+    }
+  }
+  EXPECT_EQ(differ, 0u);
+}
+
+// Merging hour by hour, in any order, ends in each key's state at the day's end: what the
+// model's own query gives for the whole day as one interval.
+TEST_F(PostgresDestination, PersonsAndSessionsMergeToTheirFinalStateInAnyOrder) {
+  for (const auto& [model, key, columns] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"persons", "distinct_id",
+            "person_id, properties, person_version, person_distinct_id_version, is_deleted"},
+           {"sessions", "session_id",
+            "distinct_id, start_timestamp, end_timestamp, pageview_count, autocapture_count, "
+            "entry_current_url, end_current_url, is_bounce, _inserted_at"}}) {
+    // The day as one interval: every key in its state at the end.
+    const ExportDefinition daily = Definition(model, Config(model + "_daily"), "day");
+    {
+      EmbeddedSource source(dir_->path() / "events.db");
+      auto destination = MakeDestination(daily);
+      ExportInterval(daily, {kDay0, kDay0 + 24 * kHour}, source, *destination);
+    }
+    // Hour by hour, the later half first and one hour twice: older rows arrive after newer.
+    std::vector<int> hours;
+    for (int h = 12; h < 24; ++h) hours.push_back(h);
+    for (int h = 0; h < 12; ++h) hours.push_back(h);
+    hours.push_back(3);
+    Run(Definition(model, Config(model + "_hourly")), hours);
+
+    const std::string select = "SELECT team_id, " + key + ", " + columns + " FROM ";
+    const pg::Result differ = Query("SELECT count(*) FROM ((" + select + Table(model + "_daily") +
+                                    " EXCEPT ALL " + select + Table(model + "_hourly") +
+                                    ") UNION ALL (" + select + Table(model + "_hourly") +
+                                    " EXCEPT ALL " + select + Table(model + "_daily") + ")) d");
+    EXPECT_EQ(differ.Int(0, 0), 0) << model;
+    const pg::Result n = Query("SELECT count(*) FROM " + Table(model + "_hourly"));
+    EXPECT_GT(n.Int(0, 0), 1000) << model;
+  }
+}
+
+TEST_F(PostgresDestination, ExistingTablesOfOtherShapes) {
+  Query("CREATE SCHEMA " + schema_);
+  // Extra columns, and none of the optional ones but event: written, the rest left alone.
+  Query("CREATE TABLE " + Table("extra") +
+        " (uuid VARCHAR(200), event VARCHAR(10), note TEXT DEFAULT 'mine', team_id INTEGER)");
+  Run(Definition("events", Config("extra")), {0});
+  pg::Result r =
+      Query("SELECT count(*), count(DISTINCT uuid), min(note), max(length(event)) FROM " +
+            Table("extra"));
+  EXPECT_GT(r.Int(0, 0), 1000);
+  EXPECT_EQ(r.Int(0, 0), r.Int(0, 1));
+  EXPECT_EQ(r.Text(0, 2), "mine");
+  EXPECT_LE(r.Int(0, 3), 10) << "values longer than VARCHAR(10) are cut to it";
+
+  // Without the key column: a permanent failure naming it, and nothing written.
+  Query("CREATE TABLE " + Table("no_key") + " (event TEXT, properties JSONB)");
+  try {
+    Run(Definition("events", Config("no_key")), {0});
+    ADD_FAILURE() << "exported to a table without uuid";
+  } catch (const Error& e) {
+    EXPECT_FALSE(e.retryable());
+    EXPECT_NE(e.message().find("has no column \"uuid\""), std::string::npos) << e.message();
+  }
+  EXPECT_EQ(Query("SELECT count(*) FROM " + Table("no_key")).Int(0, 0), 0);
+}
+
+TEST_F(PostgresDestination, AWrongPasswordFailsForGoodWithoutShowingIt) {
+  Query("DROP ROLE IF EXISTS bx_password_user");
+  Query("CREATE ROLE bx_password_user LOGIN PASSWORD 'right-password' SUPERUSER");
+  json config = Config("events");
+  config["user"] = "bx_password_user";
+  config["password"] = "wrong-secret-password";
+  try {
+    Run(Definition("events", config), {0});
+    ADD_FAILURE() << "connected with a wrong password";
+  } catch (const Error& e) {
+    EXPECT_FALSE(e.retryable()) << e.Describe();
+    EXPECT_EQ(e.type(), "PostgresError");
+    EXPECT_NE(e.message().find("password authentication failed"), std::string::npos) << e.message();
+    EXPECT_EQ(e.Describe().find("wrong-secret-password"), std::string::npos) << e.Describe();
+  }
+  config["password"] = "right-password";
+  Run(Definition("events", config), {0});
+  EXPECT_GT(Query("SELECT count(*) FROM " + Table("events")).Int(0, 0), 1000);
+}
+
+TEST_F(PostgresDestination, AnUnreachableServerIsRetryable) {
+  json config = Config("events");
+  config["port"] = 1;  // nothing listens there
+  try {
+    Run(Definition("events", config), {0});
+    ADD_FAILURE() << "exported to nothing";
+  } catch (const Error& e) {
+    EXPECT_TRUE(e.retryable()) << e.Describe();
+  }
+}
+
+TEST_F(PostgresDestination, ConfigErrorsNameTheField) {
+  auto error = [&](json config) {
+    try {
+      Definition("events", config);
+    } catch (const Error& e) {
+      return e.Describe();
+    }
+    return std::string();
+  };
+  json c = Config("events");
+  c["sslmode"] = "sometimes";
+  EXPECT_NE(error(c).find("destination.config.sslmode"), std::string::npos) << error(c);
+  c = Config("events");
+  c.erase("host");
+  EXPECT_NE(error(c).find("destination.config.host: is required"), std::string::npos) << error(c);
+  c = Config("events");
+  c["table_name"] = std::string(64, 't');
+  EXPECT_NE(error(c).find("63 bytes"), std::string::npos) << error(c);
+  c = Config("events");
+  c["port"] = 70000;
+  EXPECT_NE(error(c).find("destination.config.port"), std::string::npos) << error(c);
+  c = Config("events");
+  c["schema"] = "bad\nname";
+  EXPECT_NE(error(c).find("destination.config.schema"), std::string::npos) << error(c);
+}
+
+}  // namespace
+}  // namespace bx
