@@ -27,6 +27,9 @@ RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, 
   target.schema = &schema;
   target.key_columns = model.key_columns;
   target.version_columns = model.version_columns;
+  target.team_id = query.team_id;
+  target.include_events = query.include_events;
+  target.exclude_events = query.exclude_events;
 
   std::unique_ptr<IntervalWriter> writer = destination.Open(target);
   DeliveryReport report;

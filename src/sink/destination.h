@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct IntervalTarget {
   // A row replaces a stored one with the same key when any of these is greater (none: the
   // interval's rows replace the interval's); ModelSpec::version_columns.
   std::vector<size_t> version_columns;
+  // Which of the interval's rows the export takes (ExportQuery's filters): a table destination
+  // replaces exactly those.
+  std::optional<int64_t> team_id;
+  std::vector<std::string> include_events, exclude_events;
 };
 
 struct DeliveredFile {

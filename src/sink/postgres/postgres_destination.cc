@@ -28,8 +28,7 @@ class PostgresIntervalWriter : public IntervalWriter {
   PostgresIntervalWriter(const PostgresConfig& config, const IntervalTarget& target)
       : config_(config), target_(target), conn_(Connect(config)) {
     const std::string table = config_.QualifiedTable();
-    conn_->ExecText("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(config_.schema));
-    conn_->ExecText(CreateTableSql(table, target_));
+    EnsureTable(*conn_, config_.schema, config_.table_name, target_);
     columns_ = ExistingColumns(*conn_, config_.schema, config_.table_name, target_);
     encoder_ = std::make_unique<CopyTextEncoder>(columns_);
     std::string names;
@@ -38,11 +37,18 @@ class PostgresIntervalWriter : public IntervalWriter {
       names += QuoteIdentifier(target_.schema->fields[c.index].name);
     }
     conn_->ExecScript("BEGIN");
-    // The stage has the table's own column types, so the move below converts nothing.
-    conn_->ExecText(
-        fmt::format("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA", kStage,
-                    names, table));
-    conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", kStage, names));
+    if (auto del = DeleteIntervalSql(table, target_, columns_)) {
+      // Straight into the table: one copy of the rows on the server.
+      conn_->ExecText(del->first, del->second);
+      conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", table, names));
+    } else {
+      staged_ = true;
+      // The stage has the table's own column types, so the move below converts nothing.
+      conn_->ExecText(
+          fmt::format("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA",
+                      kStage, names, table));
+      conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", kStage, names));
+    }
     buffer_.reserve(kCopyChunkBytes + (64 << 10));
   }
 
@@ -57,9 +63,11 @@ class PostgresIntervalWriter : public IntervalWriter {
   DeliveryReport Commit() override {
     Flush();
     conn_->EndCopy();
-    for (const std::string& sql :
-         MoveStageSql(config_.QualifiedTable(), kStage, target_, columns_)) {
-      conn_->ExecText(sql);
+    if (staged_) {
+      for (const std::string& sql :
+           MoveStageSql(config_.QualifiedTable(), kStage, target_, columns_)) {
+        conn_->ExecText(sql);
+      }
     }
     conn_->ExecScript("COMMIT");
     DeliveryReport report;
@@ -89,6 +97,7 @@ class PostgresIntervalWriter : public IntervalWriter {
   std::unique_ptr<CopyTextEncoder> encoder_;
   std::string buffer_;
   uint64_t rows_ = 0, bytes_ = 0;
+  bool staged_ = false;  // rows go through kStage
 };
 
 class PostgresDestination : public Destination {

@@ -1,8 +1,10 @@
 #pragma once
 // The Postgres destination: each interval's rows COPYed (text format, streamed as they are
-// read) into a temporary stage, then moved into the table in one transaction: events replace
-// the rows with the staged uuids, persons and sessions merge by key, newer versions winning
-// (sink/postgres/postgres_table.h). A run that fails or is killed leaves the table as it was.
+// read), in one transaction: events straight into the table after deleting the interval's rows
+// (by _inserted_at and the export's filters); persons and sessions, and events for a table
+// without _inserted_at, through a temporary stage, then merged by key, newer versions winning,
+// or replacing the staged uuids (sink/postgres/postgres_table.h). A run that fails or is killed
+// leaves the table as it was.
 //   "destination": {"type": "Postgres", "config": {"host", "database", "user", ...}}
 
 #include "sink/destination_registry.h"

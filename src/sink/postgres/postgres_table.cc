@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "io/postgres/pg_connection.h"
+#include "base/time.h"
 #include "sink/postgres/postgres_config.h"
 
 namespace bx {
@@ -52,9 +52,20 @@ std::string PostgresTypeOf(const Schema& schema, const Field& field) {
   return "TEXT";
 }
 
-std::string CreateTableSql(const std::string& qualified_table, const IntervalTarget& target) {
+void EnsureTable(pg::Connection& conn, const std::string& schema_name,
+                 const std::string& table_name, const IntervalTarget& target) {
+  const std::string qualified_table =
+      QuoteIdentifier(schema_name) + "." + QuoteIdentifier(table_name);
   const Schema& schema = *target.schema;
-  std::string sql = "CREATE TABLE IF NOT EXISTS " + qualified_table + " (";
+  conn.ExecScript("BEGIN");
+  conn.ExecText("SELECT pg_advisory_xact_lock(hashtext($1))", pg::Params().Add(qualified_table));
+  if (conn.ExecText("SELECT to_regclass($1) IS NOT NULL", pg::Params().Add(qualified_table))
+          .Bool(0, 0)) {
+    conn.ExecScript("COMMIT");
+    return;
+  }
+  conn.ExecText("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema_name));
+  std::string sql = "CREATE TABLE " + qualified_table + " (";
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     if (i > 0) sql += ", ";
     sql += QuoteIdentifier(schema.fields[i].name) + " " + PostgresTypeOf(schema, schema.fields[i]);
@@ -62,7 +73,61 @@ std::string CreateTableSql(const std::string& qualified_table, const IntervalTar
   if (!target.version_columns.empty()) {
     sql += ", PRIMARY KEY (" + Names(schema, target.key_columns) + ")";
   }
-  return sql + ")";
+  conn.ExecText(sql + ")");
+  if (target.version_columns.empty() && schema.IndexOf("_inserted_at") >= 0) {
+    // Each run deletes its interval's rows by _inserted_at (DeleteIntervalSql).
+    conn.ExecText("CREATE INDEX ON " + qualified_table + " (_inserted_at)");
+  }
+  conn.ExecScript("COMMIT");
+}
+
+std::optional<std::pair<std::string, pg::Params>> DeleteIntervalSql(
+    const std::string& qualified_table, const IntervalTarget& target,
+    const std::vector<CopyColumn>& columns) {
+  const Schema& schema = *target.schema;
+  auto has = [&](const char* name) {
+    const int index = schema.IndexOf(name);
+    for (const CopyColumn& c : columns) {
+      if (static_cast<int>(c.index) == index) return true;
+    }
+    return false;
+  };
+  const bool events_filtered = !target.include_events.empty() || !target.exclude_events.empty();
+  if (!target.version_columns.empty() || !has("_inserted_at") ||
+      (target.team_id && !has("team_id")) || (events_filtered && !has("event"))) {
+    return std::nullopt;
+  }
+  std::string sql =
+      "DELETE FROM " + qualified_table + " WHERE _inserted_at >= $1 AND _inserted_at < $2";
+  pg::Params params;
+  params.Add(FormatIsoMicros(target.interval.start)).Add(FormatIsoMicros(target.interval.end));
+  int n = 2;
+  if (target.team_id) {
+    sql += fmt::format(" AND team_id = ${}", ++n);
+    params.Add(*target.team_id);
+  }
+  auto array = [](const std::vector<std::string>& names) {
+    std::string out = "{";
+    for (const std::string& name : names) {
+      if (out.size() > 1) out += ',';
+      out += '"';
+      for (char c : name) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      out += '"';
+    }
+    return out + "}";
+  };
+  if (!target.include_events.empty()) {
+    sql += fmt::format(" AND event = ANY(${}::text[])", ++n);
+    params.Add(array(target.include_events));
+  }
+  if (!target.exclude_events.empty()) {
+    sql += fmt::format(" AND NOT (event = ANY(${}::text[]))", ++n);
+    params.Add(array(target.exclude_events));
+  }
+  return std::pair(sql, params);
 }
 
 std::vector<CopyColumn> ExistingColumns(pg::Connection& conn, const std::string& schema_name,
