@@ -342,6 +342,35 @@ TEST_F(PostgresDestination, AWrongPasswordFailsForGoodWithoutShowingIt) {
   EXPECT_GT(Query("SELECT count(*) FROM " + Table("events")).Int(0, 0), 1000);
 }
 
+TEST_F(PostgresDestination, CheckSaysWhetherTheUserMayCreateOrWriteTheTable) {
+  MakeDestination(Definition("events", Config("events")))->Check();  // superuser, no table yet
+  Query("CREATE SCHEMA " + schema_);
+  Query(
+      "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bx_reader') THEN "
+      "CREATE ROLE bx_reader LOGIN; END IF; END$$");
+  json config = Config("events");
+  config["user"] = "bx_reader";
+  try {
+    MakeDestination(Definition("events", config))->Check();
+    ADD_FAILURE() << "a user without CREATE on the schema passed the check";
+  } catch (const Error& e) {
+    EXPECT_FALSE(e.retryable());
+    EXPECT_NE(e.message().find("may not create it"), std::string::npos) << e.Describe();
+  }
+  Query("CREATE TABLE " + Table("events") + " (uuid TEXT)");
+  Query("GRANT USAGE ON SCHEMA " + schema_ + " TO bx_reader");
+  Query("GRANT SELECT, INSERT ON " + Table("events") + " TO bx_reader");
+  try {
+    MakeDestination(Definition("events", config))->Check();
+    ADD_FAILURE() << "a user without DELETE passed the check";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("may not insert into and delete from"), std::string::npos)
+        << e.message();
+  }
+  Query("GRANT DELETE ON " + Table("events") + " TO bx_reader");
+  MakeDestination(Definition("events", config))->Check();
+}
+
 TEST_F(PostgresDestination, AnUnreachableServerIsRetryable) {
   json config = Config("events");
   config["port"] = 1;  // nothing listens there

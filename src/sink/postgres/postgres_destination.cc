@@ -114,19 +114,22 @@ class PostgresDestination : public Destination {
   // Connects, and checks that this user may create the table (or write to it, when it exists).
   void Check() override {
     auto conn = Connect(config_);
+    // By oid: privileges on a schema this user may not even use must not fail the check.
     const pg::Result r = conn->ExecText(
-        "SELECT to_regclass($1) IS NOT NULL, "
-        "  CASE WHEN to_regclass($1) IS NOT NULL "
-        "       THEN has_table_privilege($1, 'INSERT') AND has_table_privilege($1, 'DELETE') "
-        "       END, "
-        "  CASE WHEN to_regnamespace($2) IS NOT NULL "
-        "       THEN has_schema_privilege($2, 'CREATE') "
-        "       ELSE has_database_privilege(current_database(), 'CREATE') END",
-        pg::Params().Add(config_.QualifiedTable()).Add(QuoteIdentifier(config_.schema)));
+        "SELECT c.oid IS NOT NULL, "
+        "  CASE WHEN c.oid IS NOT NULL THEN has_schema_privilege(n.oid, 'USAGE') AND "
+        "    has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'DELETE') END, "
+        "  CASE WHEN n.oid IS NOT NULL THEN has_schema_privilege(n.oid, 'CREATE') "
+        "    ELSE has_database_privilege(current_database(), 'CREATE') END "
+        "FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = $1 "
+        "LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = $2",
+        pg::Params().Add(config_.schema).Add(config_.table_name));
     const bool table_exists = r.Bool(0, 0);
     if (table_exists && !r.Bool(0, 1)) {
       throw conn->PermanentError("user " + config_.user + " may not insert into and delete from " +
-                                 config_.QualifiedTable());
+                                 config_.QualifiedTable() +
+                                 ": grant it USAGE on the schema and "
+                                 "INSERT and DELETE on the table");
     }
     if (!table_exists && !r.Bool(0, 2)) {
       throw conn->PermanentError("table " + config_.QualifiedTable() + " does not exist and user " +
