@@ -49,36 +49,33 @@ CREATE INDEX IF NOT EXISTS distinct_id_changes_person ON distinct_id_changes (te
 // Each model's query selects its FileSchema's columns in order. ?1 and ?2 are the interval's
 // start and end, ?3 the team (NULL: every team).
 
-// Index order is (inserted_at, rowid), so a scan is deterministic: a backfill and a scheduled
-// run of the same interval see the rows in the same order and write the same bytes.
-constexpr const char* kEventsSql = R"sql(
-SELECT uuid, event, distinct_id, person_id, properties, person_properties, elements_chain,
-       timestamp, created_at, inserted_at
-FROM events INDEXED BY events_inserted_at
-WHERE inserted_at >= ?1 AND inserted_at < ?2
-  AND (?3 IS NULL OR team_id = ?3)
-  AND (?4 IS NULL OR event IN (SELECT value FROM json_each(?4)))
-  AND (?5 IS NULL OR event NOT IN (SELECT value FROM json_each(?5)))
-ORDER BY inserted_at
-)sql";
+// The events of an interval, with the export's filters. Index order is (inserted_at, rowid),
+// so a scan is deterministic: a backfill and a scheduled run of the same interval see the rows
+// in the same order and write the same bytes.
+#define BX_EVENTS_OF_INTERVAL                                             \
+  " FROM events INDEXED BY events_inserted_at"                            \
+  " WHERE inserted_at >= ?1 AND inserted_at < ?2"                         \
+  "   AND (?3 IS NULL OR team_id = ?3)"                                   \
+  "   AND (?4 IS NULL OR event IN (SELECT value FROM json_each(?4)))"     \
+  "   AND (?5 IS NULL OR event NOT IN (SELECT value FROM json_each(?5)))" \
+  " ORDER BY inserted_at"
+
+constexpr const char* kEventsSql =
+    "SELECT uuid, event, distinct_id, person_id, properties, person_properties, elements_chain,"
+    " timestamp, created_at, inserted_at" BX_EVENTS_OF_INTERVAL;
 
 // The events as a warehouse table has them (TableSchema): $set, $set_once and $ip taken out of
 // the properties (none when they are not JSON), elements as the chain in a JSON string, and an
 // empty site_url, as the reference does.
-constexpr const char* kEventsTableSql = R"sql(
-SELECT uuid, event, properties, json_quote(elements_chain),
-       CASE WHEN json_valid(properties) THEN properties -> '$."$set"' END,
-       CASE WHEN json_valid(properties) THEN properties -> '$."$set_once"' END,
-       distinct_id, team_id,
-       CASE WHEN json_valid(properties) THEN properties ->> '$."$ip"' END,
-       '', timestamp, person_id, person_properties, inserted_at
-FROM events INDEXED BY events_inserted_at
-WHERE inserted_at >= ?1 AND inserted_at < ?2
-  AND (?3 IS NULL OR team_id = ?3)
-  AND (?4 IS NULL OR event IN (SELECT value FROM json_each(?4)))
-  AND (?5 IS NULL OR event NOT IN (SELECT value FROM json_each(?5)))
-ORDER BY inserted_at
-)sql";
+constexpr const char* kEventsTableSql =
+    "SELECT uuid, event, properties, json_quote(elements_chain),"
+    " CASE WHEN json_valid(properties) THEN properties -> '$.\"$set\"' END,"
+    " CASE WHEN json_valid(properties) THEN properties -> '$.\"$set_once\"' END,"
+    " distinct_id, team_id,"
+    " CASE WHEN json_valid(properties) THEN properties ->> '$.\"$ip\"' END,"
+    " '', timestamp, person_id, person_properties, inserted_at" BX_EVENTS_OF_INTERVAL;
+
+#undef BX_EVENTS_OF_INTERVAL
 
 // One row per (team_id, distinct_id) whose mapping or person changed in the interval, in the
 // state both had at its end; _inserted_at is the latest change of the mapping in the interval
