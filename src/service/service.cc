@@ -420,6 +420,9 @@ BackfillRecord Service::CancelBackfill(const std::string& export_id,
 MetricsSnapshot Service::Metrics() { return impl_->Metrics(); }
 
 std::unique_ptr<Service> StartService(ServiceOptions options) {
+  // spdlog creates its registry on first use: before the workers, which log from their threads
+  // (a process whose first log line came from Start raced with them).
+  spdlog::default_logger_raw();
   auto service = std::make_unique<Service>(std::move(options));
   service->Start();
   return service;
