@@ -2,6 +2,7 @@
 
 #include "sink/file/file_destination.h"
 #include "sink/postgres/postgres_destination.h"
+#include "sink/postgres/redshift_destination.h"
 #include "sink/s3/s3_destination.h"
 
 namespace bx {
@@ -12,6 +13,7 @@ DestinationRegistry& Destinations() {
     RegisterFileDestination(*r);
     RegisterS3Destinations(*r);  // S3, AwsS3 and S3Compatible
     RegisterPostgresDestination(*r);
+    RegisterRedshiftDestination(*r);
     return r;
   }();
   return *registry;

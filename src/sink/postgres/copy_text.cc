@@ -28,12 +28,13 @@ void AppendEscaped(std::string_view value, std::string& out) {
   }
 }
 
-// The length of the longest prefix of UTF-8 `text` holding at most `max_chars` characters.
-size_t PrefixOfChars(std::string_view text, size_t max_chars) {
+// The length of the longest prefix of UTF-8 `text` holding at most `max` characters (or bytes),
+// never cutting a character.
+size_t PrefixOf(std::string_view text, size_t max, bool bytes) {
   size_t chars = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {  // a character starts here
-      if (chars == max_chars) return i;
+      if (bytes ? i + 1 > max : chars == max) return i;
       ++chars;
     }
   }
@@ -56,68 +57,85 @@ bool ReplaceNulEscapes(std::string& json) {
 
 }  // namespace
 
+bool TableValueText::Append(const Column& column, size_t row, const CopyColumn& spec,
+                            std::string& out) {
+  if (column.IsNull(row)) return false;
+  switch (column.type()) {
+    case ColumnType::kString:
+      AppendText(column.String(row), spec, out);
+      break;
+    case ColumnType::kJson:
+      AppendJson(column.String(row), out);
+      break;
+    case ColumnType::kInt64: {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, column.Int(row)).ptr;
+      out.append(digits, end);
+      break;
+    }
+    case ColumnType::kTimestamp: {
+      char iso[kIsoMicrosLength];
+      times_.Write(column.Int(row), iso);
+      out.append(iso, sizeof iso);
+      break;
+    }
+    case ColumnType::kBool:
+      out += column.Int(row) != 0 ? 't' : 'f';
+      break;
+  }
+  return true;
+}
+
+void TableValueText::AppendText(std::string_view value, const CopyColumn& spec, std::string& out) {
+  std::string_view clean = value;
+  bool repaired = false;
+  if (!IsCleanText(value)) {
+    clean_.clear();
+    AppendCleanText(value, clean_);
+    clean = clean_;
+    repaired = true;
+  }
+  if (spec.max_length) {
+    const size_t cut = PrefixOf(clean, *spec.max_length, spec.length_in_bytes);
+    if (cut < clean.size()) {
+      clean = clean.substr(0, cut);
+      repaired = true;
+    }
+  }
+  if (repaired) ++repaired_;
+  out.append(clean);
+}
+
+void TableValueText::AppendJson(std::string_view value, std::string& out) {
+  const size_t start = out.size();
+  const bool changed = json_.Append(value, out) != JsonCleanliness::kClean;
+  bool nul = false;
+  if (out.find("\\u0000", start) != std::string::npos) {
+    clean_.assign(out, start);
+    nul = ReplaceNulEscapes(clean_);
+    out.replace(start, std::string::npos, clean_);
+  }
+  if (changed || nul) ++repaired_;
+}
+
 void CopyTextEncoder::Append(const RecordBatch& batch, std::string& out) {
   for (size_t row = 0; row < batch.num_rows(); ++row) {
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (i > 0) out += '\t';
       const Column& column = batch.column(columns_[i].index);
-      if (column.IsNull(row)) {
-        out += "\\N";
+      if (!column.is_binary()) {  // numbers, times and booleans need no escaping
+        if (!values_.Append(column, row, columns_[i], out)) out += "\\N";
         continue;
       }
-      switch (column.type()) {
-        case ColumnType::kString:
-          AppendText(column.String(row), columns_[i].max_chars, out);
-          break;
-        case ColumnType::kJson:
-          AppendJson(column.String(row), out);
-          break;
-        case ColumnType::kInt64: {
-          char digits[24];
-          const auto end = std::to_chars(digits, digits + sizeof digits, column.Int(row)).ptr;
-          out.append(digits, end);
-          break;
-        }
-        case ColumnType::kTimestamp: {
-          char iso[kIsoMicrosLength];
-          times_.Write(column.Int(row), iso);
-          out.append(iso, sizeof iso);
-          break;
-        }
-        case ColumnType::kBool:
-          out += column.Int(row) != 0 ? 't' : 'f';
-          break;
+      value_.clear();
+      if (values_.Append(column, row, columns_[i], value_)) {
+        AppendEscaped(value_, out);
+      } else {
+        out += "\\N";
       }
     }
     out += '\n';
   }
-}
-
-void CopyTextEncoder::AppendText(std::string_view value, std::optional<size_t> max_chars,
-                                 std::string& out) {
-  std::string_view clean = value;
-  if (!IsCleanText(value)) {
-    scratch_.clear();
-    AppendCleanText(value, scratch_);
-    clean = scratch_;
-    ++repaired_;
-  }
-  if (max_chars) {
-    const size_t cut = PrefixOfChars(clean, *max_chars);
-    if (cut < clean.size()) {
-      if (clean.data() == value.data()) ++repaired_;  // not counted yet
-      clean = clean.substr(0, cut);
-    }
-  }
-  AppendEscaped(clean, out);
-}
-
-void CopyTextEncoder::AppendJson(std::string_view value, std::string& out) {
-  scratch_.clear();
-  const bool changed = json_.Append(value, scratch_) != JsonCleanliness::kClean;
-  const bool nul = scratch_.find("\\u0000") != std::string::npos && ReplaceNulEscapes(scratch_);
-  if (changed || nul) ++repaired_;
-  AppendEscaped(scratch_, out);
 }
 
 }  // namespace bx

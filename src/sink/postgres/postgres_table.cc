@@ -106,33 +106,27 @@ std::optional<std::pair<std::string, pg::Params>> DeleteIntervalSql(
     sql += fmt::format(" AND team_id = ${}", ++n);
     params.Add(*target.team_id);
   }
-  auto array = [](const std::vector<std::string>& names) {
-    std::string out = "{";
+  // One parameter per event name: Redshift has no arrays.
+  auto in_list = [&](const std::vector<std::string>& names) {
+    std::string list;
     for (const std::string& name : names) {
-      if (out.size() > 1) out += ',';
-      out += '"';
-      for (char c : name) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-      }
-      out += '"';
+      list += fmt::format("{}${}", list.empty() ? "" : ", ", ++n);
+      params.Add(name);
     }
-    return out + "}";
+    return list;
   };
   if (!target.include_events.empty()) {
-    sql += fmt::format(" AND event = ANY(${}::text[])", ++n);
-    params.Add(array(target.include_events));
+    sql += " AND event IN (" + in_list(target.include_events) + ")";
   }
   if (!target.exclude_events.empty()) {
-    sql += fmt::format(" AND NOT (event = ANY(${}::text[]))", ++n);
-    params.Add(array(target.exclude_events));
+    sql += " AND event NOT IN (" + in_list(target.exclude_events) + ")";
   }
   return std::pair(sql, params);
 }
 
 std::vector<CopyColumn> ExistingColumns(pg::Connection& conn, const std::string& schema_name,
-                                        const std::string& table_name,
-                                        const IntervalTarget& target) {
+                                        const std::string& table_name, const IntervalTarget& target,
+                                        bool length_in_bytes) {
   const pg::Result r = conn.ExecText(
       "SELECT column_name, character_maximum_length FROM information_schema.columns "
       "WHERE table_schema = $1 AND table_name = $2",
@@ -146,9 +140,9 @@ std::vector<CopyColumn> ExistingColumns(pg::Connection& conn, const std::string&
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     for (int row = 0; row < r.rows(); ++row) {
       if (r.Text(row, 0) != schema.fields[i].name) continue;
-      std::optional<size_t> max_chars;
-      if (!r.IsNull(row, 1)) max_chars = static_cast<size_t>(r.Int(row, 1));
-      columns.push_back({i, max_chars});
+      std::optional<size_t> max_length;
+      if (!r.IsNull(row, 1)) max_length = static_cast<size_t>(r.Int(row, 1));
+      columns.push_back({i, max_length, length_in_bytes});
     }
   }
   std::vector<size_t> required = target.key_columns;

@@ -31,8 +31,8 @@ void EnsureTable(pg::Connection& conn, const std::string& schema_name,
 // length of VARCHAR(n) columns. Throws a non-retryable PostgresError naming the table and the
 // column when a key or version column is missing, and when the table does not exist.
 std::vector<CopyColumn> ExistingColumns(pg::Connection& conn, const std::string& schema_name,
-                                        const std::string& table_name,
-                                        const IntervalTarget& target);
+                                        const std::string& table_name, const IntervalTarget& target,
+                                        bool length_in_bytes = false);
 
 // For a model without version columns (events) whose table has _inserted_at and the columns
 // the export's filters need: the DELETE of the rows of the interval the export takes (SQL and

@@ -1,0 +1,177 @@
+#include "sink/postgres/redshift_destination.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "base/error.h"
+#include "io/postgres/pg_connection.h"
+#include "sink/postgres/copy_text.h"
+#include "sink/postgres/postgres_config.h"
+#include "sink/postgres/postgres_table.h"
+#include "sink/postgres/redshift_sql.h"
+
+namespace bx {
+namespace {
+
+constexpr char kStage[] = "bx_stage";
+// Statements stay far under Redshift's 16 MB and 32,767 parameters.
+constexpr size_t kMaxStatementBytes = 8 << 20;
+constexpr size_t kMaxParameters = 32000;
+constexpr size_t kMaxRowsPerInsert = 1000;
+
+struct RedshiftConfig {
+  PostgresConfig connection;
+  bool super_json = false;  // properties_data_type: super
+};
+
+RedshiftConfig ParseRedshiftConfig(const nlohmann::json& json) {
+  JsonFields fields = DestinationConfigFields(json);
+  RedshiftConfig config;
+  const std::string type = fields.OptionalString("properties_data_type").value_or("varchar");
+  if (type != "varchar" && type != "super") {
+    throw InvalidArgument(fields.Path("properties_data_type"),
+                          "'" + type + "' is not a properties data type; use varchar or super");
+  }
+  config.super_json = type == "super";
+  const std::string mode = fields.OptionalString("mode").value_or("insert");
+  if (mode != "insert") {
+    throw InvalidArgument(fields.Path("mode"),
+                          "'" + mode + "' is not a mode this version has; use insert");
+  }
+  nlohmann::json rest = json;
+  rest.erase("properties_data_type");
+  rest.erase("mode");
+  config.connection = ParsePostgresConfig(rest, 5439);
+  return config;
+}
+
+pg::ErrorNaming Naming() { return {"RedshiftError", ErrorKind::kNonRetryable}; }
+
+class RedshiftIntervalWriter : public IntervalWriter {
+ public:
+  RedshiftIntervalWriter(const RedshiftConfig& config, const IntervalTarget& target)
+      : config_(config),
+        target_(target),
+        conn_(std::make_unique<pg::Connection>(config.connection.ConnectionKeywords(),
+                                               config.connection.Where(), Naming())) {
+    const PostgresConfig& pg = config_.connection;
+    table_ = pg.QualifiedTable();
+    conn_->ExecText("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(pg.schema));
+    conn_->ExecText(RedshiftCreateTableSql(table_, target_, config_.super_json));
+    columns_ = ExistingColumns(*conn_, pg.schema, pg.table_name, target_, true);
+    conn_->ExecScript("BEGIN");
+    if (auto del = DeleteIntervalSql(table_, target_, columns_)) {
+      conn_->ExecText(del->first, del->second);
+      insert_into_ = table_;
+    } else {
+      std::string names;
+      for (const CopyColumn& c : columns_) {
+        names +=
+            (names.empty() ? "" : ", ") + QuoteIdentifier(target_.schema->fields[c.index].name);
+      }
+      // The table's own column types; without keys, so a stage may hold a key twice.
+      conn_->ExecText(fmt::format("CREATE TEMP TABLE {} AS SELECT {} FROM {} WHERE FALSE", kStage,
+                                  names, table_));
+      insert_into_ = kStage;
+    }
+    rows_per_insert_ = std::max<size_t>(
+        1, std::min(kMaxRowsPerInsert, kMaxParameters / std::max<size_t>(1, columns_.size())));
+  }
+
+  ~RedshiftIntervalWriter() override { Abort(); }
+
+  void Write(const RecordBatch& batch) override {
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      for (const CopyColumn& c : columns_) {
+        std::string value;
+        if (values_.Append(batch.column(c.index), row, c, value)) {
+          pending_bytes_ += value.size();
+          pending_.Add(value);
+        } else {
+          pending_.Add(std::optional<std::string>());
+        }
+      }
+      ++pending_rows_;
+      ++rows_;
+      if (pending_rows_ == rows_per_insert_ || pending_bytes_ >= kMaxStatementBytes) Flush();
+    }
+  }
+
+  DeliveryReport Commit() override {
+    Flush();
+    if (insert_into_ == kStage) {
+      for (const std::string& sql : RedshiftMergeSql(table_, kStage, target_, columns_)) {
+        conn_->ExecText(sql);
+      }
+    }
+    conn_->ExecScript("COMMIT");
+    DeliveryReport report;
+    report.rows = rows_;
+    report.bytes = bytes_;
+    report.repaired_values = values_.repaired();
+    report.location = config_.connection.Where() + " " + table_;
+    conn_.reset();
+    return report;
+  }
+
+  // Closing the connection rolls the open transaction back and drops the stage.
+  void Abort() noexcept override { conn_.reset(); }
+
+ private:
+  void Flush() {
+    if (pending_rows_ == 0) return;
+    conn_->ExecText(RedshiftInsertSql(insert_into_, *target_.schema, columns_, pending_rows_,
+                                      config_.super_json),
+                    pending_);
+    bytes_ += pending_bytes_;
+    pending_ = pg::Params();
+    pending_rows_ = pending_bytes_ = 0;
+  }
+
+  RedshiftConfig config_;
+  IntervalTarget target_;
+  std::unique_ptr<pg::Connection> conn_;
+  std::string table_, insert_into_;
+  std::vector<CopyColumn> columns_;
+  TableValueText values_;
+  pg::Params pending_;
+  size_t pending_rows_ = 0, pending_bytes_ = 0, rows_per_insert_ = 1;
+  uint64_t rows_ = 0, bytes_ = 0;
+};
+
+class RedshiftDestination : public Destination {
+ public:
+  explicit RedshiftDestination(RedshiftConfig config) : config_(std::move(config)) {}
+
+  Layout layout() const override { return Layout::kTables; }
+  std::string Location() const override {
+    return config_.connection.Where() + " " + config_.connection.QualifiedTable();
+  }
+  std::unique_ptr<IntervalWriter> Open(const IntervalTarget& target) override {
+    return std::make_unique<RedshiftIntervalWriter>(config_, target);
+  }
+  // Connects and runs a query: Redshift's privilege functions differ from PostgreSQL's.
+  void Check() override {
+    pg::Connection conn(config_.connection.ConnectionKeywords(), config_.connection.Where(),
+                        Naming());
+    conn.ExecText("SELECT 1");
+  }
+
+ private:
+  RedshiftConfig config_;
+};
+
+}  // namespace
+
+void RegisterRedshiftDestination(DestinationRegistry& registry) {
+  registry.Add({"Redshift",
+                [](const nlohmann::json& config) { ParseRedshiftConfig(config); },
+                [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+                  return std::make_unique<RedshiftDestination>(ParseRedshiftConfig(config));
+                },
+                {"password"},
+                {}});
+}
+
+}  // namespace bx
