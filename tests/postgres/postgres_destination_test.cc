@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +16,7 @@
 #include "source/embedded/sample_loader.h"
 #include "testing/pg_test_support.h"
 #include "testing/temp_dir.h"
+#include "warehouse_events.h"
 
 namespace bx {
 namespace {
@@ -116,49 +115,9 @@ TEST_F(PostgresDestination, EventsAreExactlyOnceThroughRerunsAndBackfills) {
   EXPECT_EQ(counts(), (std::pair<int64_t, int64_t>(kEvents, kEvents)));
 
   // Every value equals the store's: JSON compared as JSON.
-  std::map<std::string, json> stored;
-  {
-    EmbeddedSource source(dir_->path() / "events.db");
-    ExportQuery query;
-    query.layout = Layout::kTables;
-    query.interval = {kDay0, kDay0 + 24 * kHour};
-    auto reader = source.Read(query);
-    const Schema& schema = TableSchema(Model::kEvents);
-    RecordBatch batch(schema);
-    while (reader->Next(batch)) {
-      for (size_t r = 0; r < batch.num_rows(); ++r) {
-        json row;
-        for (const char* name : {"event", "distinct_id", "person_id"}) {
-          row[name] = batch.column(schema.IndexOf(name)).String(r);
-        }
-        for (const char* name : {"properties", "person_properties"}) {
-          row[name] = json::parse(batch.column(schema.IndexOf(name)).String(r));
-        }
-        row["team_id"] = batch.column(schema.IndexOf("team_id")).Int(r);
-        row["timestamp"] = batch.column(schema.IndexOf("timestamp")).Int(r);
-        stored[std::string(batch.column(schema.IndexOf("uuid")).String(r))] = row;
-      }
-    }
-  }
-  const pg::Result r = Query(
-      "SELECT uuid, event, distinct_id, person_id, properties::text, person_properties::text, "
-      "team_id, (extract(epoch FROM timestamp) * 1000000)::bigint FROM " +
-      Table("events"));
-  ASSERT_EQ(r.rows(), static_cast<int>(stored.size()));
-  size_t differ = 0;
-  for (int i = 0; i < r.rows(); ++i) {
-    const json row = {{"event", r.Text(i, 1)},
-                      {"distinct_id", r.Text(i, 2)},
-                      {"person_id", r.Text(i, 3)},
-                      {"properties", json::parse(r.Text(i, 4))},
-                      {"person_properties", json::parse(r.Text(i, 5))},
-                      {"team_id", r.Int(i, 6)},
-                      {"timestamp", r.Int(i, 7)}};
-    if (stored[r.Text(i, 0)] != row && ++differ < 3) {
-      ADD_FAILURE() << r.Text(i, 0) << ": " << row.dump() << " vs " << stored[r.Text(i, 0)].dump();
-    }
-  }
-  EXPECT_EQ(differ, 0u);
+  testing::ExpectTableHoldsEvents(
+      Query(std::string("SELECT ") + testing::kWarehouseEventColumns + " FROM " + Table("events")),
+      testing::WarehouseEventsByUuid(dir_->path() / "events.db", {kDay0, kDay0 + 24 * kHour}));
 }
 
 // Two exports sharing a table, one taking pageviews and one the rest: a rerun of either

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "rgw_support.h"
 #include "serve_process.h"
 #include "sink/s3/s3_client.h"
 #include "testing/temp_dir.h"
@@ -27,27 +28,12 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr char kKey[] = "TESTACCESSKEY";
-constexpr char kSecret[] = "TESTSECRETKEY";
 constexpr char kStart[] = "2024-01-15T00:00:00Z";
 constexpr char kEnd[] = "2024-01-15T03:00:00Z";
-
-std::string Endpoint() {
-  if (const char* env = std::getenv("BX_TEST_S3_ENDPOINT")) return env;
-  const char* dir = std::getenv("BX_RGW_DIR");
-  if (!dir) return "";
-  std::string s = e2e::ReadFile(fs::path(dir) / "endpoint");
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  return s;
-}
-
-s3::S3Client Client(const std::string& bucket) {
-  s3::S3ClientOptions options;
-  options.endpoint_url = Endpoint();
-  options.bucket = bucket;
-  options.credentials = {kKey, kSecret, ""};
-  return s3::S3Client(options);
-}
+constexpr const char* kKey = testing::kRgwKey;
+constexpr const char* kSecret = testing::kRgwSecret;
+using testing::RgwClient;
+using testing::RgwEndpoint;
 
 // Sets environment variables for the child processes started while it lives.
 class ScopedEnv {
@@ -66,7 +52,7 @@ class ScopedEnv {
 class ReferenceApiE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(Endpoint().empty())
+    ASSERT_FALSE(RgwEndpoint().empty())
         << "no S3 server: this test needs radosgw, which ctest starts through the `rgw` fixture "
            "(BX_RGW_DIR=<dir>), or BX_TEST_S3_ENDPOINT";
     store_ = dir_.path() / "events.db";
@@ -75,7 +61,7 @@ class ReferenceApiE2e : public ::testing::Test {
     ASSERT_EQ(gen.status, 0) << gen.output;
     // The server's AWS_* environment stands in for the reference's integration: the AwsS3
     // destination reads its credentials there, and its endpoint is the test server.
-    ScopedEnv env({{"AWS_ENDPOINT_URL_S3", Endpoint()},
+    ScopedEnv env({{"AWS_ENDPOINT_URL_S3", RgwEndpoint()},
                    {"AWS_ACCESS_KEY_ID", kKey},
                    {"AWS_SECRET_ACCESS_KEY", kSecret}});
     server_ = std::make_unique<e2e::ServeProcess>(
@@ -104,10 +90,7 @@ class ReferenceApiE2e : public ::testing::Test {
   }
 
   std::string Bucket(const std::string& name) {
-    auto client = Client(name);
-    client.CreateBucket();
-    const auto keys = client.ListAllKeys("");
-    if (!keys.empty()) client.DeleteObjects(keys);
+    testing::FreshBucket(name);
     return name;
   }
 
@@ -180,7 +163,7 @@ TEST_F(ReferenceApiE2e, AwsS3ExportCreatedThroughTheProjectPathWorksEndToEnd) {
 
   // The bucket: one object per hour under the prefix, SSE-KMS with the key asked for, and
   // every event of the hours once.
-  auto client = Client(bucket);
+  auto client = RgwClient(bucket);
   const auto keys = client.ListAllKeys("events/");
   ASSERT_EQ(keys.size(), 3u);
   std::multiset<std::string> uuids;

@@ -21,6 +21,7 @@
 
 #include "e2e_support.h"
 #include "pipeline/export_run.h"
+#include "rgw_support.h"
 #include "sink/all/destinations.h"
 #include "sink/s3/crypto.h"
 #include "sink/s3/s3_client.h"
@@ -39,8 +40,8 @@ using e2e::ShellQuote;
 
 constexpr char kDayStart[] = "2024-01-15T00:00:00Z";
 constexpr char kDayEnd[] = "2024-01-16T00:00:00Z";
-constexpr char kKey[] = "TESTACCESSKEY";
-constexpr char kSecret[] = "TESTSECRETKEY";
+constexpr const char* kKey = testing::kRgwKey;
+constexpr const char* kSecret = testing::kRgwSecret;
 
 std::string ReadTrimmed(const fs::path& p) {
   std::string s = e2e::ReadFile(p);
@@ -55,10 +56,7 @@ std::string RgwFile(const char* name) {
   if (!dir) return "";
   return ReadTrimmed(fs::path(dir) / name);
 }
-std::string Endpoint() {
-  const char* env = std::getenv("BX_TEST_S3_ENDPOINT");
-  return env ? env : RgwFile("endpoint");
-}
+std::string Endpoint() { return testing::RgwEndpoint(); }
 std::string StsEndpoint() { return RgwFile("sts_endpoint"); }
 std::string Port(const std::string& url) { return url.substr(url.rfind(':') + 1); }
 
@@ -72,13 +70,7 @@ std::string Aws(const std::string& args, const std::string& endpoint = Endpoint(
   return AwsEnv() + "/usr/bin/aws --endpoint-url " + endpoint + " " + args;
 }
 
-s3::S3Client Client(const std::string& bucket) {
-  s3::S3ClientOptions options;
-  options.endpoint_url = Endpoint();
-  options.bucket = bucket;
-  options.credentials = {kKey, kSecret, ""};
-  return s3::S3Client(options);
-}
+s3::S3Client Client(const std::string& bucket) { return testing::RgwClient(bucket); }
 
 nlohmann::json Definition(const std::string& type, nlohmann::json config,
                           const std::string& interval = "hour") {
@@ -131,11 +123,7 @@ class S3E2E : public ::testing::Test {
     }
     out = out.substr(0, 63);
     while (out.back() == '-') out.pop_back();
-    auto client = Client(out);
-    client.CreateBucket();
-    // Start empty: a previous run of this test may have left objects.
-    const auto keys = client.ListAllKeys("");
-    if (!keys.empty()) client.DeleteObjects(keys);
+    testing::FreshBucket(out);
     return out;
   }
 

@@ -2,7 +2,7 @@
 
 #include "sink/file/file_destination.h"
 #include "sink/postgres/postgres_destination.h"
-#include "sink/postgres/redshift_destination.h"
+#include "sink/redshift/redshift_destination.h"
 #include "sink/s3/s3_destination.h"
 
 namespace bx {

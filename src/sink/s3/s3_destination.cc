@@ -37,7 +37,9 @@ bool IsIpLiteral(const std::string& host) {
          name.find_first_not_of("0123456789.") == std::string::npos;
 }
 
-std::shared_ptr<ObjectStore> MakeS3ObjectStore(const S3DestinationConfig& s3) {
+}  // namespace
+
+std::shared_ptr<s3::S3ObjectStore> MakeS3ObjectStore(const S3DestinationConfig& s3) {
   s3::S3StoreOptions options;
   options.client.bucket = s3.bucket_name;
   options.client.region = s3.region;
@@ -83,6 +85,8 @@ std::shared_ptr<ObjectStore> MakeS3ObjectStore(const S3DestinationConfig& s3) {
   options.check_prefix = literal;
   return std::make_shared<s3::S3ObjectStore>(std::move(options));
 }
+
+namespace {
 
 // S3's bucket naming rules (AWS); S3-compatible servers only get a basic sanity check and
 // report InvalidBucketName themselves.
@@ -133,6 +137,10 @@ void RejectField(JsonFields& config, const char* key, const std::string& why) {
 
 S3DestinationConfig ParseS3DestinationConfig(const nlohmann::json& json, bool compatible) {
   JsonFields config = DestinationConfigFields(json);
+  return ParseS3DestinationConfig(config, compatible);
+}
+
+S3DestinationConfig ParseS3DestinationConfig(JsonFields& config, bool compatible) {
   S3DestinationConfig s3;
   s3.compatible = compatible;
   s3.bucket_name = config.RequiredString("bucket_name");

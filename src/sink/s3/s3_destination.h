@@ -11,6 +11,7 @@
 
 #include "sink/destination_registry.h"
 #include "sink/objects/file_output.h"
+#include "sink/s3/s3_object_store.h"
 
 namespace bx {
 
@@ -31,6 +32,11 @@ struct S3DestinationConfig {
 
 // Throws InvalidArgument naming the field ("destination.config.bucket_name").
 S3DestinationConfig ParseS3DestinationConfig(const nlohmann::json& config, bool compatible);
+// The same fields from `config` (its path names them), every one read: no others allowed.
+S3DestinationConfig ParseS3DestinationConfig(JsonFields& config, bool compatible);
+
+// The bucket's store, with the credentials of the config or of the environment (AWS_*).
+std::shared_ptr<s3::S3ObjectStore> MakeS3ObjectStore(const S3DestinationConfig& s3);
 
 // The bucket (on AWS, or on the S3Compatible endpoint) and the prefix.
 WriteLocation S3WriteLocation(const S3DestinationConfig& s3);

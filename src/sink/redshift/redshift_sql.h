@@ -2,7 +2,9 @@
 // The statements the Redshift destination sends, as text, so that golden tests can hold them
 // against the Redshift SQL reference and the tests' PostgreSQL stand-in can run them.
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sink/destination.h"
@@ -27,5 +29,26 @@ std::string RedshiftInsertSql(const std::string& table, const Schema& schema,
 std::vector<std::string> RedshiftMergeSql(const std::string& qualified_table,
                                           const std::string& stage, const IntervalTarget& target,
                                           const std::vector<CopyColumn>& columns);
+
+// How COPY may read the staged files: IAM_ROLE, or the access keys (secret: never log the
+// statement).
+struct RedshiftCopyAuthorization {
+  std::string iam_role;
+  std::string access_key_id, secret_access_key, session_token;
+};
+
+// COPY `into` (columns) FROM the manifest: gzip JSON lines whose top-level names are the column
+// names; timestamps in ISO 8601; text longer than its column cut, invalid UTF-8 replaced.
+std::string RedshiftCopySql(const std::string& into, const Schema& schema,
+                            const std::vector<CopyColumn>& columns, const std::string& manifest_url,
+                            const RedshiftCopyAuthorization& authorization,
+                            const std::string& region);
+
+// The manifest of the staged files: {"entries": [{"url", "mandatory": true, "meta":
+// {"content_length"}}]}; COPY fails when a listed file is missing rather than load less.
+std::string RedshiftManifest(const std::vector<std::pair<std::string, uint64_t>>& urls_and_sizes);
+
+// `text` as a SQL string literal ('it''s').
+std::string QuoteLiteral(const std::string& text);
 
 }  // namespace bx

@@ -1,6 +1,8 @@
-#include "sink/postgres/redshift_sql.h"
+#include "sink/redshift/redshift_sql.h"
 
 #include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include "sink/postgres/postgres_config.h"
 
@@ -113,6 +115,45 @@ std::vector<std::string> RedshiftMergeSql(const std::string& qualified_table,
                       "WHEN NOT MATCHED THEN INSERT ({}) VALUES ({})",
                       qualified_table, newest, Join(on, " AND "), Join(set, ", "), list,
                       Join(values, ", "))};
+}
+
+std::string QuoteLiteral(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string RedshiftCopySql(const std::string& into, const Schema& schema,
+                            const std::vector<CopyColumn>& columns, const std::string& manifest_url,
+                            const RedshiftCopyAuthorization& authorization,
+                            const std::string& region) {
+  std::vector<std::string> names;
+  for (const CopyColumn& c : columns) names.push_back(Name(schema, c.index));
+  std::string auth;
+  if (!authorization.iam_role.empty()) {
+    auth = "IAM_ROLE " + QuoteLiteral(authorization.iam_role);
+  } else {
+    auth = "ACCESS_KEY_ID " + QuoteLiteral(authorization.access_key_id) + " SECRET_ACCESS_KEY " +
+           QuoteLiteral(authorization.secret_access_key);
+    if (!authorization.session_token.empty()) {
+      auth += " SESSION_TOKEN " + QuoteLiteral(authorization.session_token);
+    }
+  }
+  return fmt::format(
+      "COPY {} ({}) FROM {} {} REGION {} MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' "
+      "TRUNCATECOLUMNS ACCEPTINVCHARS",
+      into, Join(names, ", "), QuoteLiteral(manifest_url), auth, QuoteLiteral(region));
+}
+
+std::string RedshiftManifest(const std::vector<std::pair<std::string, uint64_t>>& urls_and_sizes) {
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+  for (const auto& [url, size] : urls_and_sizes) {
+    entries.push_back({{"url", url}, {"mandatory", true}, {"meta", {{"content_length", size}}}});
+  }
+  return nlohmann::ordered_json{{"entries", entries}}.dump();
 }
 
 }  // namespace bx

@@ -1,0 +1,70 @@
+#include "sink/redshift/redshift_config.h"
+
+#include "base/error.h"
+#include "core/json_fields.h"
+#include "sink/destination_registry.h"
+
+namespace bx {
+namespace {
+
+constexpr int64_t kDefaultStagedFileMb = 64;
+
+RedshiftCopyInputs ParseCopyInputs(const nlohmann::json& json) {
+  nlohmann::json inputs = json;
+  JsonFields fields(json, "destination.config.copy_inputs");
+  // COPY reads what we write: gzip JSON lines, in files it can load in parallel.
+  for (const char* fixed : {"file_format", "compression", "legacy_parquet_extension"}) {
+    if (fields.Has(fixed)) {
+      throw InvalidArgument(fields.Path(fixed), "is fixed in copy mode (gzip JSON lines)");
+    }
+  }
+  RedshiftCopyInputs copy;
+  copy.iam_role = fields.OptionalString("iam_role").value_or("");
+  RejectControlCharacters(copy.iam_role, fields.Path("iam_role"));
+  if (!copy.iam_role.empty() && copy.iam_role.rfind("arn:", 0) != 0) {
+    throw InvalidArgument(fields.Path("iam_role"),
+                          "'" + copy.iam_role + "' is not an IAM role ARN (arn:aws:iam::...)");
+  }
+  inputs.erase("iam_role");
+  inputs["file_format"] = "JSONLines";
+  inputs["compression"] = "gzip";
+  if (!fields.Has("max_file_size_mb")) inputs["max_file_size_mb"] = kDefaultStagedFileMb;
+  JsonFields staging(inputs, "destination.config.copy_inputs");
+  copy.staging = ParseS3DestinationConfig(staging, inputs.contains("endpoint_url"));
+  if (copy.iam_role.empty() && copy.staging.aws_access_key_id.empty()) {
+    throw InvalidArgument(fields.Path("iam_role"),
+                          "is required unless aws_access_key_id and aws_secret_access_key are "
+                          "set: Redshift needs one of them to read the staged files");
+  }
+  return copy;
+}
+
+}  // namespace
+
+RedshiftConfig ParseRedshiftConfig(const nlohmann::json& json) {
+  JsonFields fields = DestinationConfigFields(json);
+  RedshiftConfig config;
+  const std::string type = fields.OptionalString("properties_data_type").value_or("varchar");
+  if (type != "varchar" && type != "super") {
+    throw InvalidArgument(fields.Path("properties_data_type"),
+                          "'" + type + "' is not a properties data type; use varchar or super");
+  }
+  config.super_json = type == "super";
+  const std::string mode = fields.OptionalString("mode").value_or("insert");
+  if (mode != "insert" && mode != "copy") {
+    throw InvalidArgument(fields.Path("mode"), "'" + mode + "' is not a mode; use insert or copy");
+  }
+  const nlohmann::json* inputs = fields.Optional("copy_inputs");
+  if (mode == "copy") {
+    if (!inputs) throw InvalidArgument(fields.Path("copy_inputs"), "is required in copy mode");
+    config.copy = ParseCopyInputs(*inputs);
+  } else if (inputs) {
+    throw InvalidArgument(fields.Path("copy_inputs"), "is only for mode copy");
+  }
+  nlohmann::json rest = json;
+  for (const char* key : {"properties_data_type", "mode", "copy_inputs"}) rest.erase(key);
+  config.connection = ParsePostgresConfig(rest, 5439);
+  return config;
+}
+
+}  // namespace bx
