@@ -277,6 +277,43 @@ TEST_F(PostgresDestination, ExistingTablesOfOtherShapes) {
   EXPECT_EQ(Query("SELECT count(*) FROM " + Table("no_key")).Int(0, 0), 0);
 }
 
+// Column types other than ours: binary COPY where it writes every type (smallint, timestamp
+// without time zone, json), text where the server must convert (uuid, numeric); the values
+// are the store's either way.
+TEST_F(PostgresDestination, OtherColumnTypesLoadInBinaryOrText) {
+  Query("CREATE SCHEMA " + schema_);
+  Query("CREATE TABLE " + Table("binary") +
+        " (uuid VARCHAR(200), event TEXT, team_id SMALLINT, timestamp TIMESTAMP, properties JSON,"
+        " _inserted_at TIMESTAMPTZ)");
+  Query("CREATE TABLE " + Table("text") +
+        " (uuid UUID, event TEXT, team_id NUMERIC, timestamp TIMESTAMPTZ, properties JSONB,"
+        " _inserted_at TIMESTAMPTZ)");
+  const auto stored =
+      testing::WarehouseEventsByUuid(dir_->path() / "events.db", {kDay0, kDay0 + kHour});
+  for (const std::string table : {"binary", "text"}) {
+    Run(Definition("events", Config(table)), {0, 0});
+    const pg::Result r = Query(
+        "SELECT uuid, event, team_id::bigint, properties::text, "
+        "(extract(epoch FROM timestamp) * 1000000)::bigint FROM " +
+        Table(table));
+    ASSERT_EQ(r.rows(), static_cast<int>(stored.size())) << table;
+    size_t differ = 0;
+    for (int i = 0; i < r.rows(); ++i) {
+      const json& want = stored.at(r.Text(i, 0));
+      const json got = {{"event", r.Text(i, 1)},
+                        {"team_id", r.Int(i, 2)},
+                        {"properties", json::parse(r.Text(i, 3))},
+                        {"timestamp", r.Int(i, 4)}};
+      const json expected = {{"event", want["event"]},
+                             {"team_id", want["team_id"]},
+                             {"properties", want["properties"]},
+                             {"timestamp", want["timestamp"]}};
+      if (got != expected && ++differ < 3) ADD_FAILURE() << table << ": " << got.dump();
+    }
+    EXPECT_EQ(differ, 0u) << table;
+  }
+}
+
 TEST_F(PostgresDestination, AWrongPasswordFailsForGoodWithoutShowingIt) {
   // The one role whose password the test server checks (scripts/start-postgres); it may exist
   // from an earlier run, owning its tables.

@@ -59,7 +59,7 @@ TEST(RedshiftSql, CreateTableUsesRedshiftTypes) {
 
 TEST(RedshiftSql, InsertBindsEveryValueAndParsesSuperColumns) {
   const Schema& schema = FileSchema(Model::kPersons);
-  const std::vector<CopyColumn> columns = {{0, {}, true}, {3, {}, true}, {8, {}, true}};
+  const std::vector<CopyColumn> columns = {{0, {}, true, ""}, {3, {}, true, ""}, {8, {}, true, ""}};
   EXPECT_EQ(RedshiftInsertSql("\"s\".\"t\"", schema, columns, 2, true),
             "INSERT INTO \"s\".\"t\" (\"team_id\", \"properties\", \"is_deleted\") VALUES "
             "($1, JSON_PARSE($2), $3), ($4, JSON_PARSE($5), $6)");
@@ -71,10 +71,10 @@ TEST(RedshiftSql, MergeKeepsTheNewestAndNamesTheTargetByTable) {
   const IntervalTarget target = Target(Model::kSessions);
   const Schema& schema = *target.schema;
   std::vector<CopyColumn> columns = {
-      {static_cast<size_t>(schema.IndexOf("session_id")), {}, true},
-      {static_cast<size_t>(schema.IndexOf("team_id")), {}, true},
-      {static_cast<size_t>(schema.IndexOf("end_timestamp")), {}, true},
-      {static_cast<size_t>(schema.IndexOf("_inserted_at")), {}, true}};
+      {static_cast<size_t>(schema.IndexOf("session_id")), {}, true, ""},
+      {static_cast<size_t>(schema.IndexOf("team_id")), {}, true, ""},
+      {static_cast<size_t>(schema.IndexOf("end_timestamp")), {}, true, ""},
+      {static_cast<size_t>(schema.IndexOf("_inserted_at")), {}, true, ""}};
   const auto sql = RedshiftMergeSql("\"s\".\"t\"", "bx_stage", target, columns);
   ASSERT_EQ(sql.size(), 3u);
   EXPECT_EQ(sql[0],
@@ -101,7 +101,8 @@ TEST(RedshiftSql, MergeKeepsTheNewestAndNamesTheTargetByTable) {
 
 TEST(RedshiftSql, CopyReadsTheManifestsGzipJsonLinesWithEitherAuthorization) {
   const Schema& schema = TableSchema(Model::kEvents);
-  const std::vector<CopyColumn> columns = {{0, 200, true}, {2, {}, true}, {10, {}, true}};
+  const std::vector<CopyColumn> columns = {
+      {0, 200, true, ""}, {2, {}, true, ""}, {10, {}, true, ""}};
   EXPECT_EQ(RedshiftCopySql("\"s\".\"t\"", schema, columns, "s3://b/p/x.redshift-manifest.json",
                             {"arn:aws:iam::123456789012:role/Load", "", "", ""}, "eu-west-1"),
             "COPY \"s\".\"t\" (\"uuid\", \"properties\", \"timestamp\") FROM "

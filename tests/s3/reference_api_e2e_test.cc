@@ -75,7 +75,9 @@ class ReferenceApiE2e : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (server_) EXPECT_EQ(server_->Terminate(), 0) << server_->Stderr();
+    if (server_) {
+      EXPECT_EQ(server_->Terminate(), 0) << server_->Stderr();
+    }
   }
 
   json Call(const std::string& method, const std::string& path, const json& body, int status) {

@@ -1,54 +1,23 @@
 #pragma once
-// Values of a RecordBatch as a PostgreSQL-wire table takes them (TableValueText), and rows in
-// PostgreSQL's COPY text format (CopyTextEncoder: columns separated by tabs, rows by newlines,
-// NULL as \N, backslash, tab, newline and carriage return escaped). Values follow the project's
-// cleaning rule (format/value_cleaning.h) and what the databases refuse besides: a JSON
-// "\u0000" escape (jsonb cannot hold it) becomes "\ufffd", and text longer than its column's
-// declared length is cut to it (PostgreSQL counts characters, Redshift bytes). Each such change
-// counts as repaired.
+// Rows in PostgreSQL's COPY text format: columns separated by tabs, rows by newlines, NULL as
+// \N, backslash, tab, newline and carriage return escaped.
 
-#include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "base/time.h"
-#include "core/record_batch.h"
-#include "format/json_sanitizer.h"
+#include "sink/postgres/copy_encoder.h"
+#include "sink/postgres/table_values.h"
 
 namespace bx {
 
-struct CopyColumn {
-  size_t index;                      // in the batch's schema
-  std::optional<size_t> max_length;  // VARCHAR(n): n
-  bool length_in_bytes = false;      // Redshift's VARCHAR(n) counts bytes
-};
-
-class TableValueText {
- public:
-  // Appends the value at `row` of `column` as text (timestamps ISO 8601 in UTC, booleans t/f),
-  // cleaned and cut to the column's length; false for a NULL (nothing appended).
-  bool Append(const Column& column, size_t row, const CopyColumn& spec, std::string& out);
-  uint64_t repaired() const { return repaired_; }
-
- private:
-  void AppendText(std::string_view value, const CopyColumn& spec, std::string& out);
-  void AppendJson(std::string_view value, std::string& out);
-
-  JsonSanitizer json_;
-  IsoMicrosWriter times_;
-  std::string clean_;
-  uint64_t repaired_ = 0;
-};
-
-class CopyTextEncoder {
+class CopyTextEncoder : public CopyEncoder {
  public:
   explicit CopyTextEncoder(std::vector<CopyColumn> columns) : columns_(std::move(columns)) {}
 
-  // Appends every row of `batch`.
-  void Append(const RecordBatch& batch, std::string& out);
-  uint64_t repaired() const { return values_.repaired(); }
+  const char* options() const override { return ""; }
+  void Append(const RecordBatch& batch, std::string& out) override;
+  uint64_t repaired() const override { return values_.repaired(); }
 
  private:
   std::vector<CopyColumn> columns_;

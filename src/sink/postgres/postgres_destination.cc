@@ -6,7 +6,7 @@
 
 #include "base/error.h"
 #include "io/postgres/pg_connection.h"
-#include "sink/postgres/copy_text.h"
+#include "sink/postgres/copy_encoder.h"
 #include "sink/postgres/postgres_config.h"
 #include "sink/postgres/postgres_table.h"
 
@@ -30,7 +30,7 @@ class PostgresIntervalWriter : public IntervalWriter {
     const std::string table = config_.QualifiedTable();
     EnsureTable(*conn_, config_.schema, config_.table_name, target_);
     columns_ = ExistingColumns(*conn_, config_.schema, config_.table_name, target_);
-    encoder_ = std::make_unique<CopyTextEncoder>(columns_);
+    encoder_ = MakeCopyEncoder(*target_.schema, columns_);
     std::string names;
     for (const CopyColumn& c : columns_) {
       if (!names.empty()) names += ", ";
@@ -40,16 +40,18 @@ class PostgresIntervalWriter : public IntervalWriter {
     if (auto del = DeleteIntervalSql(table, target_, columns_)) {
       // Straight into the table: one copy of the rows on the server.
       conn_->ExecText(del->first, del->second);
-      conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", table, names));
+      conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN{}", table, names, encoder_->options()));
     } else {
       staged_ = true;
       // The stage has the table's own column types, so the move below converts nothing.
       conn_->ExecText(
           fmt::format("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA",
                       kStage, names, table));
-      conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", kStage, names));
+      conn_->BeginCopy(
+          fmt::format("COPY {} ({}) FROM STDIN{}", kStage, names, encoder_->options()));
     }
     buffer_.reserve(kCopyChunkBytes + (64 << 10));
+    encoder_->Begin(buffer_);
   }
 
   ~PostgresIntervalWriter() override { Abort(); }
@@ -61,6 +63,7 @@ class PostgresIntervalWriter : public IntervalWriter {
   }
 
   DeliveryReport Commit() override {
+    encoder_->End(buffer_);
     Flush();
     conn_->EndCopy();
     if (staged_) {
@@ -94,7 +97,7 @@ class PostgresIntervalWriter : public IntervalWriter {
   IntervalTarget target_;
   std::unique_ptr<pg::Connection> conn_;
   std::vector<CopyColumn> columns_;
-  std::unique_ptr<CopyTextEncoder> encoder_;
+  std::unique_ptr<CopyEncoder> encoder_;
   std::string buffer_;
   uint64_t rows_ = 0, bytes_ = 0;
   bool staged_ = false;  // rows go through kStage

@@ -128,7 +128,7 @@ std::vector<CopyColumn> ExistingColumns(pg::Connection& conn, const std::string&
                                         const std::string& table_name, const IntervalTarget& target,
                                         bool length_in_bytes) {
   const pg::Result r = conn.ExecText(
-      "SELECT column_name, character_maximum_length FROM information_schema.columns "
+      "SELECT column_name, character_maximum_length, udt_name FROM information_schema.columns "
       "WHERE table_schema = $1 AND table_name = $2",
       pg::Params().Add(schema_name).Add(table_name));
   const std::string table = QuoteIdentifier(schema_name) + "." + QuoteIdentifier(table_name);
@@ -142,7 +142,7 @@ std::vector<CopyColumn> ExistingColumns(pg::Connection& conn, const std::string&
       if (r.Text(row, 0) != schema.fields[i].name) continue;
       std::optional<size_t> max_length;
       if (!r.IsNull(row, 1)) max_length = static_cast<size_t>(r.Int(row, 1));
-      columns.push_back({i, max_length, length_in_bytes});
+      columns.push_back({i, max_length, length_in_bytes, r.Text(row, 2)});
     }
   }
   std::vector<size_t> required = target.key_columns;

@@ -11,7 +11,7 @@
 #include "core/record_batch.h"
 #include "io/postgres/pg_connection.h"
 #include "sink/destination.h"
-#include "sink/postgres/copy_text.h"
+#include "sink/postgres/table_values.h"
 
 namespace bx {
 

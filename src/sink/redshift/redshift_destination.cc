@@ -6,7 +6,7 @@
 
 #include "base/error.h"
 #include "io/postgres/pg_connection.h"
-#include "sink/postgres/copy_text.h"
+#include "sink/postgres/table_values.h"
 #include "sink/postgres/postgres_config.h"
 #include "sink/postgres/postgres_table.h"
 #include "sink/redshift/redshift_config.h"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "sink/destination.h"
-#include "sink/postgres/copy_text.h"
+#include "sink/postgres/table_values.h"
 
 namespace bx {
 
