@@ -31,11 +31,7 @@ class PostgresIntervalWriter : public IntervalWriter {
     EnsureTable(*conn_, config_.schema, config_.table_name, target_);
     columns_ = ExistingColumns(*conn_, config_.schema, config_.table_name, target_);
     encoder_ = MakeCopyEncoder(*target_.schema, columns_);
-    std::string names;
-    for (const CopyColumn& c : columns_) {
-      if (!names.empty()) names += ", ";
-      names += QuoteIdentifier(target_.schema->fields[c.index].name);
-    }
+    const std::string names = ColumnList(*target_.schema, columns_);
     conn_->ExecScript("BEGIN");
     if (auto del = DeleteIntervalSql(table, target_, columns_)) {
       // Straight into the table: one copy of the rows on the server.

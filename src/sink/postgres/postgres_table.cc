@@ -8,16 +8,6 @@
 namespace bx {
 namespace {
 
-std::string ColumnList(const Schema& schema, const std::vector<CopyColumn>& columns,
-                       const std::string& prefix = "") {
-  std::string out;
-  for (const CopyColumn& c : columns) {
-    if (!out.empty()) out += ", ";
-    out += prefix + QuoteIdentifier(schema.fields[c.index].name);
-  }
-  return out;
-}
-
 std::string Names(const Schema& schema, const std::vector<size_t>& indices,
                   const std::string& prefix = "", const std::string& suffix = "") {
   std::string out;
@@ -29,6 +19,16 @@ std::string Names(const Schema& schema, const std::vector<size_t>& indices,
 }
 
 }  // namespace
+
+std::string ColumnList(const Schema& schema, const std::vector<CopyColumn>& columns,
+                       const std::string& prefix) {
+  std::string out;
+  for (const CopyColumn& c : columns) {
+    if (!out.empty()) out += ", ";
+    out += prefix + QuoteIdentifier(schema.fields[c.index].name);
+  }
+  return out;
+}
 
 std::string PostgresTypeOf(const Schema& schema, const Field& field) {
   if (field.name == "team_id") return "INTEGER";

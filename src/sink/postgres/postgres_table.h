@@ -15,6 +15,10 @@
 
 namespace bx {
 
+// The quoted names of `columns`, comma-separated, each after `prefix` ("s.").
+std::string ColumnList(const Schema& schema, const std::vector<CopyColumn>& columns,
+                       const std::string& prefix = "");
+
 // The PostgreSQL type our created table gives `field` of `schema`: events' uuid, event,
 // distinct_id, ip and site_url VARCHAR(200) and team_id INTEGER, as the reference; otherwise
 // TEXT, JSONB, BIGINT (team_id INTEGER), TIMESTAMPTZ or BOOLEAN by the column's type.

@@ -6,9 +6,9 @@
 
 #include "base/error.h"
 #include "io/postgres/pg_connection.h"
-#include "sink/postgres/table_values.h"
 #include "sink/postgres/postgres_config.h"
 #include "sink/postgres/postgres_table.h"
+#include "sink/postgres/table_values.h"
 #include "sink/redshift/redshift_config.h"
 #include "sink/redshift/redshift_copy_staging.h"
 #include "sink/redshift/redshift_sql.h"
@@ -41,14 +41,9 @@ class RedshiftIntervalWriter : public IntervalWriter {
       conn_->ExecText(del->first, del->second);
       insert_into_ = table_;
     } else {
-      std::string names;
-      for (const CopyColumn& c : columns_) {
-        names +=
-            (names.empty() ? "" : ", ") + QuoteIdentifier(target_.schema->fields[c.index].name);
-      }
       // The table's own column types; without keys, so a stage may hold a key twice.
       conn_->ExecText(fmt::format("CREATE TEMP TABLE {} AS SELECT {} FROM {} WHERE FALSE", kStage,
-                                  names, table_));
+                                  ColumnList(*target_.schema, columns_), table_));
       insert_into_ = kStage;
     }
     if (config_.copy) {

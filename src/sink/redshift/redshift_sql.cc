@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sink/postgres/postgres_config.h"
+#include "sink/postgres/postgres_table.h"
 
 namespace bx {
 namespace {
@@ -59,9 +60,7 @@ std::string RedshiftCreateTableSql(const std::string& qualified_table, const Int
 std::string RedshiftInsertSql(const std::string& table, const Schema& schema,
                               const std::vector<CopyColumn>& columns, size_t rows,
                               bool super_json) {
-  std::vector<std::string> names;
-  for (const CopyColumn& c : columns) names.push_back(Name(schema, c.index));
-  std::string sql = "INSERT INTO " + table + " (" + Join(names, ", ") + ") VALUES ";
+  std::string sql = "INSERT INTO " + table + " (" + ColumnList(schema, columns) + ") VALUES ";
   size_t n = 0;
   for (size_t r = 0; r < rows; ++r) {
     sql += r == 0 ? "(" : ", (";
@@ -130,8 +129,6 @@ std::string RedshiftCopySql(const std::string& into, const Schema& schema,
                             const std::vector<CopyColumn>& columns, const std::string& manifest_url,
                             const RedshiftCopyAuthorization& authorization,
                             const std::string& region) {
-  std::vector<std::string> names;
-  for (const CopyColumn& c : columns) names.push_back(Name(schema, c.index));
   std::string auth;
   if (!authorization.iam_role.empty()) {
     auth = "IAM_ROLE " + QuoteLiteral(authorization.iam_role);
@@ -145,7 +142,7 @@ std::string RedshiftCopySql(const std::string& into, const Schema& schema,
   return fmt::format(
       "COPY {} ({}) FROM {} {} REGION {} MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' "
       "TRUNCATECOLUMNS ACCEPTINVCHARS",
-      into, Join(names, ", "), QuoteLiteral(manifest_url), auth, QuoteLiteral(region));
+      into, ColumnList(schema, columns), QuoteLiteral(manifest_url), auth, QuoteLiteral(region));
 }
 
 std::string RedshiftManifest(const std::vector<std::pair<std::string, uint64_t>>& urls_and_sizes) {
