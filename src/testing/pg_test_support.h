@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "base/error.h"
 #include "io/postgres/pg_connection.h"
@@ -32,6 +33,13 @@ inline std::string ServerUrl() {
                     std::string(dir ? dir : "unset") + ")");
   }
   return url;
+}
+
+// The host and port of ServerUrl(), postgres://postgres@HOST:PORT/postgres.
+inline std::pair<std::string, int> ServerHostPort() {
+  const std::string url = ServerUrl();
+  const size_t at = url.find('@') + 1, colon = url.find(':', at), slash = url.find('/', colon);
+  return {url.substr(at, colon - at), std::stoi(url.substr(colon + 1, slash - colon - 1))};
 }
 
 inline std::string UniqueName(const std::string& prefix) {

@@ -27,13 +27,6 @@ namespace pgt = pg::testing;
 constexpr Micros kHour = 3600 * kMicrosPerSecond;
 constexpr Micros kDay0 = 1705276800LL * kMicrosPerSecond;  // 2024-01-15T00:00:00Z
 
-// host and port of the test server's URL, postgres://postgres@127.0.0.1:PORT/postgres.
-std::pair<std::string, int> HostPort() {
-  const std::string url = pgt::ServerUrl();
-  const size_t at = url.find('@') + 1, colon = url.find(':', at), slash = url.find('/', colon);
-  return {url.substr(at, colon - at), std::stoi(url.substr(colon + 1, slash - colon - 1))};
-}
-
 class PostgresDestination : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -46,7 +39,7 @@ class PostgresDestination : public ::testing::Test {
   void SetUp() override { schema_ = pgt::UniqueName("bx_dest"); }
 
   json Config(const std::string& table) {
-    const auto [host, port] = HostPort();
+    const auto [host, port] = pgt::ServerHostPort();
     return {{"host", host},       {"port", port},      {"database", "postgres"},
             {"user", "postgres"}, {"schema", schema_}, {"table_name", table}};
   }

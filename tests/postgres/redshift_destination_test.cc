@@ -150,10 +150,9 @@ class RedshiftStandIn : public ::testing::Test {
   void SetUp() override { schema_ = pgt::UniqueName("bx_rs"); }
 
   json Config(const std::string& table, const std::string& type) {
-    const std::string url = pgt::ServerUrl();
-    const size_t at = url.find('@') + 1, colon = url.find(':', at), slash = url.find('/', colon);
-    return {{"host", url.substr(at, colon - at)},
-            {"port", std::stoi(url.substr(colon + 1, slash - colon - 1))},
+    const auto [host, port] = pgt::ServerHostPort();
+    return {{"host", host},
+            {"port", port},
             {"database", "postgres"},
             {"user", "postgres"},
             {"schema", schema_},

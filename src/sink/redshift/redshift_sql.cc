@@ -26,25 +26,11 @@ std::string Join(const std::vector<std::string>& parts, const std::string& separ
 }  // namespace
 
 std::string RedshiftTypeOf(const Schema& schema, const Field& field, bool super_json) {
-  if (field.name == "team_id") return "INTEGER";
-  if (schema.table == "events" &&
-      (field.name == "uuid" || field.name == "event" || field.name == "distinct_id" ||
-       field.name == "ip" || field.name == "site_url")) {
-    return "VARCHAR(200)";
-  }
-  switch (field.type) {
-    case ColumnType::kString:
-      return "VARCHAR(65535)";
-    case ColumnType::kJson:
-      return super_json ? "SUPER" : "VARCHAR(65535)";
-    case ColumnType::kInt64:
-      return "BIGINT";
-    case ColumnType::kTimestamp:
-      return "TIMESTAMPTZ";
-    case ColumnType::kBool:
-      return "BOOLEAN";
-  }
-  return "VARCHAR(65535)";
+  // PostgreSQL's, but Redshift's TEXT is VARCHAR(256) and it has no JSONB.
+  const std::string type = PostgresTypeOf(schema, field);
+  if (type == "TEXT") return "VARCHAR(65535)";
+  if (type == "JSONB") return super_json ? "SUPER" : "VARCHAR(65535)";
+  return type;
 }
 
 std::string RedshiftCreateTableSql(const std::string& qualified_table, const IntervalTarget& target,
