@@ -257,8 +257,16 @@ TEST_F(RedshiftStandIn, ConfigNamesItsFields) {
   names(c, "destination.config.copy_inputs.iam_role");
   c["copy_inputs"]["iam_role"] = "role";
   names(c, "destination.config.copy_inputs.iam_role");
+  c["copy_inputs"]["iam_role"] = "arn:aws:iam::1:role/r\n";
+  names(c, "destination.config.copy_inputs.iam_role");
   c["copy_inputs"]["iam_role"] = "arn:aws:iam::1:role/r";
   EXPECT_EQ(error(c), "");
+  json not_object = c;
+  not_object["copy_inputs"] = "s3://bucket";
+  names(not_object, "destination.config.copy_inputs");
+  json hostile_prefix = c;
+  hostile_prefix["copy_inputs"]["prefix"] = "a/../b";
+  names(hostile_prefix, "destination.config.copy_inputs.prefix");
   c["copy_inputs"]["compression"] = "zstd";
   names(c, "destination.config.copy_inputs.compression");
   c["copy_inputs"].erase("compression");
