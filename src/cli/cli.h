@@ -15,7 +15,9 @@ constexpr int kExitBadInput = 2;
 
 // The help of --source, the same for export, serve and worker (source/all/sources.h).
 inline constexpr const char* kSourceHelp =
-    "Where events are read: the path of an embedded store (or embedded:<path>)";
+    "Where events are read: the path of an embedded store (or embedded:<path>), or a ClickHouse "
+    "URL, clickhouse://user@host:8123/database (password from CLICKHOUSE_PASSWORD or "
+    "?password_file=; docs/sources.md)";
 
 // A command's work, run after parsing; returns the exit status.
 using CommandAction = std::function<int()>;

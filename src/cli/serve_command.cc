@@ -109,7 +109,7 @@ int Serve(const ServeFlags& flags) {
   }
   fmt::print("Listening on http://{}:{} (data dir {}, state {}, source {}, {} workers)\n", host,
              server.port(), flags.data_dir, DescribeState(flags.state, flags.data_dir),
-             flags.source, flags.workers);
+             DescribeSource(flags.source), flags.workers);
   std::fflush(stdout);
   spdlog::info("serving on {}:{}", host, server.port());
 

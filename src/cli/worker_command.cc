@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/state_flags.h"
 #include "service/service.h"
+#include "source/all/sources.h"
 
 namespace bx {
 namespace {
@@ -44,7 +45,7 @@ int Work(const WorkerFlags& flags) {
   ApplyStateFlags(flags.state, options);
   std::unique_ptr<Service> service = StartService(std::move(options));
   fmt::print("Working ({} workers, state {}, source {})\n", flags.workers,
-             DescribeState(flags.state, flags.data_dir), flags.source);
+             DescribeState(flags.state, flags.data_dir), DescribeSource(flags.source));
   std::fflush(stdout);
 
   int signal = 0;

@@ -48,9 +48,28 @@ int SeekBody(void* userdata, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+struct DownloadState {
+  CURL* curl;
+  const HttpRequest* request;
+  HttpResponse* response;
+};
+
+// A body that is not streamed to on_body is kept up to this size (an error's explanation).
+constexpr size_t kMaxStreamedErrorBody = 1 << 20;
+
 size_t WriteBody(char* data, size_t size, size_t count, void* userdata) {
-  static_cast<std::string*>(userdata)->append(data, size * count);
-  return size * count;
+  auto* state = static_cast<DownloadState*>(userdata);
+  const std::string_view chunk(data, size * count);
+  if (state->request->on_body) {
+    long status = 0;
+    curl_easy_getinfo(state->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) return state->request->on_body(chunk) ? chunk.size() : 0;
+    std::string& body = state->response->body;
+    body.append(chunk.substr(0, kMaxStreamedErrorBody - std::min(body.size(), kMaxStreamedErrorBody)));
+    return chunk.size();
+  }
+  state->response->body.append(chunk);
+  return chunk.size();
 }
 
 size_t WriteHeader(char* data, size_t size, size_t count, void* userdata) {
@@ -87,6 +106,7 @@ TransportFailure Classify(CURLcode code) {
     case CURLE_SSL_CACERT_BADFILE:
       return TransportFailure::kTls;
     case CURLE_ABORTED_BY_CALLBACK:
+    case CURLE_WRITE_ERROR:  // on_body returned false
       return TransportFailure::kCancelled;
     default:
       return TransportFailure::kConnection;
@@ -171,6 +191,7 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   curl_easy_reset(curl);  // keeps the live connection and caches, clears the options
   HttpResponse response;
   UploadState upload{request.body, 0};
+  DownloadState download{curl, &request, &response};
   char error[CURL_ERROR_SIZE] = {0};
 
   curl_slist* headers = nullptr;
@@ -193,7 +214,8 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "batch-export/" BX_VERSION);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &download);
+  if (request.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +28,13 @@ struct HttpRequest {
   std::string_view body;  // not owned; must outlive Send()
   // When set and it becomes true, the transfer stops within about a second (kCancelled).
   const std::atomic<bool>* cancel = nullptr;
+  // When set, a 2xx response's body is handed over chunk by chunk as it arrives, instead of
+  // being kept in HttpResponse::body (which then holds only another status's body, its first
+  // 1 MiB). Returning false stops the transfer (kCancelled).
+  std::function<bool(std::string_view)> on_body;
+  // Asks for a compressed body (Accept-Encoding: every coding libcurl decodes); what arrives,
+  // in `body` or `on_body`, is decoded.
+  bool accept_compressed = false;
 };
 
 struct HttpResponse {

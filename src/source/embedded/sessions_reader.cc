@@ -2,10 +2,9 @@
 
 #include <sqlite3.h>
 
-#include <optional>
-#include <string>
 
 #include "source/embedded/store_sql.h"
+#include "source/session_aggregate.h"
 
 namespace bx {
 namespace {
@@ -51,80 +50,22 @@ enum Col {
   kReferringDomain
 };
 
-constexpr Micros kBounceSeconds = 10;
-
-struct Session {
-  int64_t team_id = 0;
-  std::string id, distinct_id;
-  Micros start = 0, end = 0, inserted_at = 0;
-  int64_t pageviews = 0, autocaptures = 0;
-  std::optional<std::string> entry_url, entry_pathname, end_url, end_pathname, utm_source,
-      utm_campaign, utm_medium, referring_domain;
-
-  void Begin(sqlite3_stmt* row) {
-    *this = Session();
-    team_id = sqlite3_column_int64(row, kTeam);
-    id = ColumnText(row, kSession);
-    distinct_id = ColumnText(row, kDistinctId);
-    start = sqlite3_column_int64(row, kTimestamp);
-    Add(row);
-  }
-
-  // Events come in timestamp order: the first one with a value sets an entry field, the last
-  // one with a value an end field.
-  void Add(sqlite3_stmt* row) {
-    end = sqlite3_column_int64(row, kTimestamp);
-    inserted_at =
-        std::max(inserted_at, static_cast<Micros>(sqlite3_column_int64(row, kInsertedAt)));
-    const std::string_view event = ColumnText(row, kEvent);
-    if (event == "$pageview") ++pageviews;
-    if (event == "$autocapture") ++autocaptures;
-    First(entry_url, row, kUrl);
-    First(entry_pathname, row, kPathname);
-    Last(end_url, row, kUrl);
-    Last(end_pathname, row, kPathname);
-    First(utm_source, row, kUtmSource);
-    First(utm_campaign, row, kUtmCampaign);
-    First(utm_medium, row, kUtmMedium);
-    First(referring_domain, row, kReferringDomain);
-  }
-
-  static void First(std::optional<std::string>& field, sqlite3_stmt* row, int col) {
-    if (!field) Last(field, row, col);
-  }
-  static void Last(std::optional<std::string>& field, sqlite3_stmt* row, int col) {
-    const std::string_view value = ColumnText(row, col);
-    if (!value.empty()) field = std::string(value);
-  }
-
-  void AppendTo(RecordBatch& batch) const {
-    size_t c = 0;
-    auto text = [&](const std::optional<std::string>& value) {
-      Column& column = batch.column(c++);
-      value ? column.AppendString(*value) : column.AppendNull();
-    };
-    auto number = [&](int64_t value) { batch.column(c++).AppendInt(value); };
-    const int64_t duration = (end - start) / kMicrosPerSecond;
-    text(id);
-    number(team_id);
-    text(distinct_id);
-    number(start);
-    number(end);
-    number(duration);
-    number(pageviews);
-    number(autocaptures);
-    text(entry_url);
-    text(entry_pathname);
-    text(end_url);
-    text(end_pathname);
-    text(utm_source);
-    text(utm_campaign);
-    text(utm_medium);
-    text(referring_domain);
-    batch.column(c++).AppendBool(pageviews <= 1 && autocaptures == 0 && duration < kBounceSeconds);
-    number(inserted_at);
-  }
-};
+SessionEvent EventOf(sqlite3_stmt* row) {
+  SessionEvent e;
+  e.team_id = sqlite3_column_int64(row, kTeam);
+  e.session_id = ColumnText(row, kSession);
+  e.distinct_id = ColumnText(row, kDistinctId);
+  e.timestamp = sqlite3_column_int64(row, kTimestamp);
+  e.event = ColumnText(row, kEvent);
+  e.inserted_at = sqlite3_column_int64(row, kInsertedAt);
+  e.current_url = ColumnText(row, kUrl);
+  e.pathname = ColumnText(row, kPathname);
+  e.utm_source = ColumnText(row, kUtmSource);
+  e.utm_campaign = ColumnText(row, kUtmCampaign);
+  e.utm_medium = ColumnText(row, kUtmMedium);
+  e.referring_domain = ColumnText(row, kReferringDomain);
+  return e;
+}
 
 class SessionsReader : public BatchReader {
  public:
@@ -152,8 +93,8 @@ class SessionsReader : public BatchReader {
     batch.Clear();
     while (batch.num_rows() < query_.batch_rows && batch.ByteSize() < query_.batch_bytes) {
       if (!row_ready_ && !Step()) break;
-      session_.Begin(stmt_);
-      while (Step() && SameSession()) session_.Add(stmt_);
+      session_.Begin(EventOf(stmt_));
+      while (Step() && SameSession()) session_.Add(EventOf(stmt_));
       session_.AppendTo(batch);
     }
     return batch.num_rows() > 0;
@@ -174,14 +115,13 @@ class SessionsReader : public BatchReader {
   }
 
   bool SameSession() const {
-    return sqlite3_column_int64(stmt_, kTeam) == session_.team_id &&
-           ColumnText(stmt_, kSession) == session_.id;
+    return session_.Holds(sqlite3_column_int64(stmt_, kTeam), ColumnText(stmt_, kSession));
   }
 
   ExportQuery query_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
-  Session session_;
+  SessionAggregate session_;
   bool row_ready_ = false;
   bool done_ = false;
 };

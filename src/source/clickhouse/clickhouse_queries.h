@@ -1,0 +1,50 @@
+#pragma once
+// The SQL the ClickHouse source sends, for the reference system's tables (`events`, `person`,
+// `person_distinct_id2`), in two dialects:
+//   kDateTime64   servers with DateTime64 (20.x and later): the reference's schema, times as
+//                 DateTime64(6, 'UTC') (events' timestamp, created_at, inserted_at; person's
+//                 created_at) and `_timestamp` as DateTime (whole seconds).
+//   kSplitMicros  older servers (Debian's 18.16 has no DateTime64): every time column `x` is a
+//                 DateTime with its microseconds in a UInt32 column `x_us` beside it (the
+//                 tests' schema, tests/clickhouse/schema.sql).
+// Every query answers in RowBinary, each row led by the byte kRowMarker: a server error after
+// the first rows arrives as text at the end of a 200 response, and it is told from a row by
+// that byte. Times come as Int64 microseconds, uuids as their 16 bytes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "source/source.h"
+
+namespace bx {
+
+enum class ClickHouseDialect { kDateTime64, kSplitMicros };
+
+inline constexpr uint8_t kRowMarker = 0xBE;
+
+// The dialect for a server's version() ("18.16.1" → kSplitMicros, "23.8.2.7" → kDateTime64);
+// throws InvalidArgument for text that is not a version.
+ClickHouseDialect DialectForVersion(std::string_view version);
+
+// `text` as a ClickHouse string literal, quotes included.
+std::string ClickHouseLiteral(std::string_view text);
+
+// Events, either layout. Files: marker, uuid, event, distinct_id, person_id (UUID),
+// properties, person_properties, elements_chain, timestamp, created_at, _inserted_at.
+// Tables: marker, uuid, event, properties, elements_chain, distinct_id, team_id, timestamp,
+// person_id, person_properties, _inserted_at. Rows ordered by (_inserted_at, uuid).
+std::string EventsQuery(ClickHouseDialect dialect, const ExportQuery& query);
+
+// Persons as of the interval's end, for each (team_id, distinct_id) whose mapping or person
+// changed in it: marker, team_id, distinct_id, person_id (UUID), properties,
+// person_distinct_id_version, person_version, created_at, _inserted_at, is_deleted (UInt8).
+// Replaced versions are resolved with argMax by version (no FINAL).
+std::string PersonsQuery(ClickHouseDialect dialect, const ExportQuery& query);
+
+// Every event ingested before the interval's end of the sessions with an event ingested in
+// it: marker, team_id, session_id, distinct_id, timestamp, event, _inserted_at, properties;
+// ordered by team, session, timestamp, uuid.
+std::string SessionEventsQuery(ClickHouseDialect dialect, const ExportQuery& query);
+
+}  // namespace bx

@@ -1,0 +1,52 @@
+#pragma once
+// Rows of a RowBinary response (clickhouse_queries.h), parsed as they stream in. Each row
+// starts with kRowMarker; anything else where a row should start is the server's error text,
+// which ends the response: it is thrown as the error it names.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "source/clickhouse/clickhouse_client.h"
+
+namespace bx {
+
+// The wire types the queries select (after the marker byte).
+enum class Wire { kString, kUuid, kInt64, kUInt8 };
+
+struct WireValue {
+  std::string_view text;  // kString; kUuid as its 36-character text
+  int64_t number = 0;     // kInt64, kUInt8
+};
+
+class RowBinaryRows {
+ public:
+  RowBinaryRows(std::unique_ptr<ClickHouseStream> stream, std::vector<Wire> row,
+                const ClickHouseConfig& config);
+
+  // Parses the next row; false at the end of the response. The values' text stays valid until
+  // the next call. Throws bx::Error for a server error or a response cut short.
+  bool Next();
+  const WireValue& operator[](size_t i) const { return values_[i]; }
+
+ private:
+  bool TryParse();     // the row at pos_, if all of it is in buf_
+  bool Fill();         // appends the next chunk; false at the end
+  [[noreturn]] void ThrowTail();
+
+  std::unique_ptr<ClickHouseStream> stream_;
+  std::vector<Wire> row_;
+  const ClickHouseConfig& config_;
+  std::string buf_, chunk_;
+  size_t pos_ = 0;
+  std::vector<WireValue> values_;
+  std::vector<std::string> uuids_;  // per column, the text a kUuid value points into
+};
+
+// The 36-character text of a UUID's 16 RowBinary bytes (two little-endian UInt64s, the high
+// half first).
+void FormatUuid(const char* bytes, std::string& out);
+
+}  // namespace bx
