@@ -21,6 +21,7 @@ RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, 
   query.team_id = def.team_id;
   query.include_events = def.include_events;
   query.exclude_events = def.exclude_events;
+  query.cancel = cancel;
 
   IntervalTarget target;
   target.interval = interval;

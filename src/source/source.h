@@ -2,6 +2,7 @@
 // Where rows come from. A Source answers an ExportQuery with a BatchReader that streams the
 // interval's rows in RecordBatches of bounded size.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,6 +24,9 @@ struct ExportQuery {
   std::vector<std::string> exclude_events;
   size_t batch_rows = 1024;
   size_t batch_bytes = 4 << 20;
+  // The run's cancel flag, if any: a reader waiting on a remote source gives up (throwing
+  // CancelledError) soon after it becomes true, instead of at its next batch.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class BatchReader {

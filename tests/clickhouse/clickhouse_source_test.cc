@@ -103,7 +103,8 @@ Loaded* ClickHouseSourceTest::day_ = nullptr;
 
 TEST_F(ClickHouseSourceTest, ExportsTheSameBytesAsTheEmbeddedStoreForEveryModel) {
   EmbeddedSource embedded(day_->store);
-  ClickHouseSource clickhouse(ParseClickHouseUrl(day_->url));
+  // Pieces of 2,000 rows: a day's events (20,000) are read in 16 queries, an hour's in one.
+  ClickHouseSource clickhouse(ParseClickHouseUrl(day_->url + "?rows_per_query=2000"));
   for (const char* model : {"events", "persons", "sessions"}) {
     for (const char* format : {"JSONLines", "Parquet"}) {
       for (const char* interval : {"hour", "day"}) {
@@ -272,6 +273,41 @@ class InterruptedSource : public Source {
   Source& inner_;
   std::function<void()> between_;
 };
+
+TEST_F(ClickHouseSourceTest, ACancelledRunStopsWaitingAndLeavesNoQueryRunning) {
+  // The run is cancelled while its reader waits for the server: the reader gives up at once.
+  ClickHouseSource source(ParseClickHouseUrl(day_->url));
+  std::atomic<bool> cancel{false};
+  ExportQuery q;
+  q.model = Model::kSessions;
+  q.interval = {At(kDay), At(kNextDay)};
+  q.batch_rows = 10;
+  q.cancel = &cancel;
+  auto reader = source.Read(q);
+  RecordBatch batch(FileSchema(Model::kSessions));
+  ASSERT_TRUE(reader->Next(batch));
+  cancel = true;
+  try {
+    reader->Next(batch);
+    ADD_FAILURE() << "a cancelled run read on";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Describe(), CancelledError().Describe());
+  }
+  reader.reset();
+  EXPECT_EQ(RunningQueries(source.client()), 0);
+
+  // Through the run loop: cancelled after its first batch, nothing in sight, no query left.
+  const fs::path out = dir_->path() / "cancelled";
+  const ExportDefinition def = ParseValidExport(FileExport(out, "events", "JSONLines", "day"));
+  auto destination = MakeDestination(def);
+  std::atomic<bool> run_cancel{false};
+  InterruptedSource interrupted(source, [&] { run_cancel = true; });
+  EXPECT_THROW(ExportInterval(def, {At(kDay), At(kNextDay)}, interrupted, *destination,
+                              &run_cancel),
+               Error);
+  EXPECT_TRUE(e2e::ListFiles(out).empty());
+  EXPECT_EQ(RunningQueries(source.client()), 0);
+}
 
 void RunScript(const std::string& command) {
   const auto r = e2e::RunShell(command);

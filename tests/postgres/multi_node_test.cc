@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "source/clickhouse/clickhouse_config.h"
+#include "testing/clickhouse_tables.h"
 #include "child_process.h"
 #include "e2e_support.h"
 #include "service/service.h"
@@ -87,7 +89,8 @@ class MultiNode : public ::testing::Test {
     }
     for (const std::string& a :
          {std::string("--state"), url_, std::string("--data-dir"), (dir_.path() / name).string(),
-          std::string("--source"), source_.string(), std::string("--workers"), std::string("4"),
+          std::string("--source"), node_source_.empty() ? source_.string() : node_source_,
+          std::string("--workers"), std::string("4"),
           std::string("--lease-seconds"), std::string("2")}) {
       args.push_back(a);
     }
@@ -153,6 +156,7 @@ class MultiNode : public ::testing::Test {
   std::string url_;
   std::unique_ptr<PostgresStateStore> store_;
   std::filesystem::path source_, out_;
+  std::string node_source_;  // what the nodes read, when not the store at source_
 };
 
 // Nodes with different keys, or none configured, shared a state: each generated its own key
@@ -202,6 +206,20 @@ TEST_F(MultiNode, ThreeNodesCompleteEveryRunExactlyOnce) {
   for (int i = 0; i < 3; ++i) nodes.push_back(StartNode(i));
   ASSERT_TRUE(WaitCompleted(id, kRuns, seconds(90))) << nodes[0]->Stderr();
   for (const auto& r : Runs(id)) EXPECT_EQ(r.run.attempts, 1u) << r.run.id;  // executed once
+  ExpectEveryIntervalOnce(id);
+  for (auto& n : nodes) EXPECT_EQ(n->Terminate(), 0);
+}
+
+// The same, the nodes reading the events from ClickHouse (the `clickhouse` fixture).
+TEST_F(MultiNode, ThreeNodesReadingClickHouseCompleteEveryRunExactlyOnce) {
+  ASSERT_NO_FATAL_FAILURE(GenerateEvents());
+  node_source_ = testing::CreateClickHouseDatabase("bx_multi_node");
+  ClickHouseClient clickhouse(ParseClickHouseUrl(node_source_));
+  ASSERT_EQ(testing::CopyStoreToClickHouse(source_, clickhouse), static_cast<size_t>(kEvents));
+  const std::string id = CreateExport(FileExport("three nodes on clickhouse", kStart, kEnd));
+  std::vector<std::unique_ptr<ChildProcess>> nodes;
+  for (int i = 0; i < 3; ++i) nodes.push_back(StartNode(i));
+  ASSERT_TRUE(WaitCompleted(id, kRuns, seconds(120))) << nodes[0]->Stderr();
   ExpectEveryIntervalOnce(id);
   for (auto& n : nodes) EXPECT_EQ(n->Terminate(), 0);
 }

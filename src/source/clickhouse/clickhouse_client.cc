@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <random>
 
 namespace bx {
@@ -107,6 +109,12 @@ HttpRequest ClickHouseClient::Request(const std::string& sql, const std::string&
   request.method = "POST";
   std::string url = config_.base_url + "/?database=" + config_.database + "&query_id=" + query_id;
   if (config_.compress) url += "&enable_http_compression=1";
+  // The export queries sort wide rows: in blocks of 4,096 rows instead of the default 65,536 the
+  // server sorts them 2-3 times faster (bench/export-clickhouse). A user's setting wins.
+  const bool block_size_given =
+      std::any_of(config_.settings.begin(), config_.settings.end(),
+                  [](const auto& setting) { return setting.first == "max_block_size"; });
+  if (!block_size_given) url += "&max_block_size=4096";
   for (const auto& [name, value] : config_.settings) {
     url += "&" + name + "=";
     for (unsigned char c : value) {
@@ -146,8 +154,9 @@ std::string ClickHouseClient::Execute(const std::string& sql) {
   return Send(request).body;
 }
 
-std::unique_ptr<ClickHouseStream> ClickHouseClient::Stream(const std::string& sql) {
-  return std::make_unique<ClickHouseStream>(*this, sql, NewQueryId());
+std::unique_ptr<ClickHouseStream> ClickHouseClient::Stream(const std::string& sql,
+                                                           const std::atomic<bool>* cancel) {
+  return std::make_unique<ClickHouseStream>(*this, sql, NewQueryId(), cancel);
 }
 
 void ClickHouseClient::Kill(const std::string& query_id) {
@@ -171,8 +180,9 @@ const std::string& ClickHouseClient::Version() {
   return version_;
 }
 
-ClickHouseStream::ClickHouseStream(ClickHouseClient& client, std::string sql, std::string query_id)
-    : client_(client), query_id_(std::move(query_id)) {
+ClickHouseStream::ClickHouseStream(ClickHouseClient& client, std::string sql, std::string query_id,
+                                   const std::atomic<bool>* cancel)
+    : client_(client), query_id_(std::move(query_id)), run_cancel_(cancel) {
   thread_ = std::thread([this, sql = std::move(sql)]() mutable { Run(std::move(sql)); });
 }
 
@@ -221,8 +231,13 @@ bool ClickHouseStream::Push(std::string_view data) {
 }
 
 bool ClickHouseStream::Next(std::string& chunk) {
+  if (run_cancel_ && run_cancel_->load()) throw CancelledError();
   std::unique_lock lock(mu_);
-  changed_.wait(lock, [this] { return !chunks_.empty() || finished_; });
+  // The server may think for minutes before its first byte: a cancelled run does not wait.
+  while (!changed_.wait_for(lock, std::chrono::milliseconds(100),
+                            [this] { return !chunks_.empty() || finished_; })) {
+    if (run_cancel_ && run_cancel_->load()) throw CancelledError();
+  }
   if (!chunks_.empty()) {
     chunk = std::move(chunks_.front());
     chunks_.pop_front();

@@ -34,7 +34,9 @@ class ClickHouseClient;
 // the transfer and kills the query on the server.
 class ClickHouseStream {
  public:
-  ClickHouseStream(ClickHouseClient& client, std::string sql, std::string query_id);
+  // `cancel` (may be null): the run's flag; Next throws CancelledError soon after it is set.
+  ClickHouseStream(ClickHouseClient& client, std::string sql, std::string query_id,
+                   const std::atomic<bool>* cancel);
   ~ClickHouseStream();
   ClickHouseStream(const ClickHouseStream&) = delete;
   ClickHouseStream& operator=(const ClickHouseStream&) = delete;
@@ -53,6 +55,7 @@ class ClickHouseStream {
 
   ClickHouseClient& client_;
   std::string query_id_;
+  const std::atomic<bool>* run_cancel_;
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<std::string> chunks_;
@@ -70,8 +73,9 @@ class ClickHouseClient {
 
   // Runs a statement and returns its whole response (a small result, or nothing).
   std::string Execute(const std::string& sql);
-  // Runs a query and streams its response.
-  std::unique_ptr<ClickHouseStream> Stream(const std::string& sql);
+  // Runs a query and streams its response; `cancel` as ClickHouseStream's.
+  std::unique_ptr<ClickHouseStream> Stream(const std::string& sql,
+                                           const std::atomic<bool>* cancel = nullptr);
   // Kills the query `query_id` and waits for it to stop. Errors are logged, not thrown: this
   // runs while a run is already ending.
   void Kill(const std::string& query_id);

@@ -145,13 +145,22 @@ ClickHouseConfig ParseClickHouseUrl(const std::string& spec) {
       secure = ParseFlag(name, value);
     } else if (name == "compress") {
       compress = ParseFlag(name, value);
+    } else if (name == "rows_per_query") {
+      char* end = nullptr;
+      config.rows_per_query = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || value[0] == '-' || config.rows_per_query < 1000 ||
+          config.rows_per_query > 1'000'000'000) {
+        throw Bad("the ClickHouse URL's rows_per_query takes a number from 1000 to 1000000000, "
+                  "not '" + value + "'");
+      }
     } else if (name == "password_file") {
       password_file = value;
     } else if (name.rfind("settings.", 0) == 0 && IsIdentifier(name.substr(9))) {
       config.settings.emplace_back(name.substr(9), value);
     } else {
       throw Bad("the ClickHouse URL's option '" + name +
-                "' is not one of secure, compress, password_file, settings.<name>");
+                "' is not one of secure, compress, password_file, rows_per_query, "
+                "settings.<name>");
     }
   }
   if (!password_file.empty()) {

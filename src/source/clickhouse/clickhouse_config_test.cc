@@ -30,6 +30,8 @@ TEST(ClickHouseConfig, ParsesEveryPart) {
   EXPECT_EQ(c.password, "p@ss");
   EXPECT_EQ(c.database, "analytics");
   EXPECT_FALSE(c.compress);
+  EXPECT_EQ(c.rows_per_query, 250'000u);
+  EXPECT_EQ(ParseClickHouseUrl("clickhouse://h/?rows_per_query=5000").rows_per_query, 5000u);
   ASSERT_EQ(c.settings.size(), 1u);
   EXPECT_EQ(c.settings[0], (std::pair<std::string, std::string>{"max_threads", "4"}));
   EXPECT_EQ(c.Describe().find("p@ss"), std::string::npos);
@@ -74,6 +76,9 @@ TEST(ClickHouseConfig, HostileUrlsAreRefusedByName) {
   EXPECT_NE(ErrorOf("clickhouse://h/?bogus=1").find("'bogus'"), std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/?settings.a%20b=1").find("option"), std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/?secure=maybe").find("secure"), std::string::npos);
+  EXPECT_NE(ErrorOf("clickhouse://h/?rows_per_query=10").find("rows_per_query"), std::string::npos);
+  EXPECT_NE(ErrorOf("clickhouse://h/?rows_per_query=-5").find("rows_per_query"), std::string::npos);
+  EXPECT_NE(ErrorOf("clickhouse://h/?rows_per_query=1e9").find("rows_per_query"), std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/?compress=%zz").find("%-escape"), std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/" + std::string(9000, 'a')).find("8192"), std::string::npos);
   // A secret never shows: not the password of a URL refused for another reason.

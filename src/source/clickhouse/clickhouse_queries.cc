@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdlib>
 
 #include "base/error.h"
 
@@ -51,6 +52,15 @@ std::string Window(const std::string& at, const ExportQuery& query) {
   return fmt::format("{0} >= {1} AND {0} < {2}", at, query.interval.start, query.interval.end);
 }
 
+std::string EventFilters(const ExportQuery& query) {
+  std::string filters = TeamFilter(query);
+  if (!query.include_events.empty()) filters += " AND event IN (" + List(query.include_events) + ")";
+  if (!query.exclude_events.empty()) {
+    filters += " AND event NOT IN (" + List(query.exclude_events) + ")";
+  }
+  return filters;
+}
+
 }  // namespace
 
 ClickHouseDialect DialectForVersion(std::string_view version) {
@@ -80,12 +90,42 @@ std::string ClickHouseLiteral(std::string_view text) {
   return out + "'";
 }
 
-std::string EventsQuery(ClickHouseDialect dialect, const ExportQuery& query) {
-  std::string filters = TeamFilter(query);
-  if (!query.include_events.empty()) filters += " AND event IN (" + List(query.include_events) + ")";
-  if (!query.exclude_events.empty()) {
-    filters += " AND event NOT IN (" + List(query.exclude_events) + ")";
+std::string EventsProfileQuery(ClickHouseDialect dialect, const ExportQuery& query) {
+  std::string levels;
+  for (int i = 1; i < 16; ++i) levels += fmt::format("{}{}", i > 1 ? ", " : "", i / 16.0);
+  return fmt::format(
+      "SELECT count(), quantiles({})(bx_inserted_at) FROM (SELECT {} AS bx_inserted_at FROM "
+      "events WHERE {}{}) FORMAT TabSeparated",
+      levels, InsertedAt(dialect), Window(InsertedAt(dialect), query), EventFilters(query));
+}
+
+std::vector<Interval> EventsPieces(const Interval& interval, std::string_view profile,
+                                   uint64_t rows_per_query) {
+  constexpr size_t kMaxPieces = 16;  // each piece's query scans the ingestion times once
+  const std::string text(profile);
+  const uint64_t rows = std::strtoull(text.c_str(), nullptr, 10);
+  size_t pieces = 1;
+  while (pieces < kMaxPieces && rows > pieces * rows_per_query) pieces *= 2;
+  std::vector<Micros> quantiles;
+  for (size_t at = text.find('['); at != std::string::npos && at + 1 < text.size();
+       at = text.find(',', at + 1)) {
+    quantiles.push_back(static_cast<Micros>(std::strtod(text.c_str() + at + 1, nullptr)));
   }
+  if (quantiles.size() != kMaxPieces - 1) pieces = 1;
+  std::vector<Interval> out;
+  Micros start = interval.start;
+  for (size_t j = 1; j < pieces; ++j) {
+    const Micros cut = quantiles[j * kMaxPieces / pieces - 1] + 1;
+    if (cut <= start || cut >= interval.end) continue;
+    out.push_back({start, cut});
+    start = cut;
+  }
+  out.push_back({start, interval.end});
+  return out;
+}
+
+std::string EventsQuery(ClickHouseDialect dialect, const ExportQuery& query) {
+  const std::string filters = EventFilters(query);
   const std::string columns =
       query.layout == Layout::kTables
           ? fmt::format(

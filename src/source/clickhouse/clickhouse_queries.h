@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "source/source.h"
 
@@ -35,6 +36,17 @@ std::string ClickHouseLiteral(std::string_view text);
 // Tables: marker, uuid, event, properties, elements_chain, distinct_id, team_id, timestamp,
 // person_id, person_properties, _inserted_at. Rows ordered by (_inserted_at, uuid).
 std::string EventsQuery(ClickHouseDialect dialect, const ExportQuery& query);
+
+// How many events EventsQuery would return, and the 1/16, 2/16 .. 15/16 quantiles of their
+// ingestion time (approximate): one TabSeparated line "<count>\t[<q1>,...,<q15>]".
+std::string EventsProfileQuery(ClickHouseDialect dialect, const ExportQuery& query);
+
+// The pieces an events interval is read in, from EventsProfileQuery's answer `profile`: the
+// whole interval, or for more than `rows_per_query` rows 2, 4, 8 or 16 pieces cut at the
+// quantiles. Rows are ordered by ingestion time, so the pieces' rows one after the other are
+// the interval's in the same order; the server sorts a piece while the one before is exported.
+std::vector<Interval> EventsPieces(const Interval& interval, std::string_view profile,
+                                   uint64_t rows_per_query);
 
 // Persons as of the interval's end, for each (team_id, distinct_id) whose mapping or person
 // changed in it: marker, team_id, distinct_id, person_id (UUID), properties,

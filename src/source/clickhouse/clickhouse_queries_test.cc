@@ -122,6 +122,44 @@ TEST(ClickHouseQueries, SessionsForDateTime64Servers) {
             "7) ORDER BY team_id, bx_session_id, bx_ts, toString(uuid) FORMAT RowBinary");
 }
 
+TEST(ClickHouseQueries, EventsProfileForDateTime64Servers) {
+  ExportQuery q = Query(Model::kEvents);
+  q.exclude_events = {"$pageleave"};
+  EXPECT_EQ(EventsProfileQuery(ClickHouseDialect::kDateTime64, q),
+            "SELECT count(), quantiles(0.0625, 0.125, 0.1875, 0.25, 0.3125, 0.375, 0.4375, 0.5, "
+            "0.5625, 0.625, 0.6875, 0.75, 0.8125, 0.875, 0.9375)(bx_inserted_at) FROM (SELECT "
+            "coalesce(toUnixTimestamp64Micro(inserted_at), (toInt64(toUnixTimestamp(_timestamp)) "
+            "* 1000000)) AS bx_inserted_at FROM events WHERE "
+            "coalesce(toUnixTimestamp64Micro(inserted_at), (toInt64(toUnixTimestamp(_timestamp)) "
+            "* 1000000)) >= 1714521600000000 AND coalesce(toUnixTimestamp64Micro(inserted_at), "
+            "(toInt64(toUnixTimestamp(_timestamp)) * 1000000)) < 1714525200000000 AND event NOT "
+            "IN ('$pageleave')) FORMAT TabSeparated");
+}
+
+TEST(ClickHouseQueries, BigEventIntervalsAreReadInPiecesCutAtTheQuantiles) {
+  const Interval day{1000, 2000};
+  std::string quantiles = "[";
+  for (int i = 1; i < 16; ++i) quantiles += std::to_string(1000 + i * 50) + (i < 15 ? "," : "]");
+  const auto pieces = [&](const std::string& profile, uint64_t per_query) {
+    std::vector<std::pair<Micros, Micros>> out;
+    for (const Interval& i : EventsPieces(day, profile, per_query)) out.push_back({i.start, i.end});
+    return out;
+  };
+  using P = std::vector<std::pair<Micros, Micros>>;
+  EXPECT_EQ(pieces("900\t" + quantiles + "\n", 1000), (P{{1000, 2000}}));
+  EXPECT_EQ(pieces("1500\t" + quantiles + "\n", 1000), (P{{1000, 1401}, {1401, 2000}}));
+  EXPECT_EQ(pieces("4000\t" + quantiles + "\n", 1000),
+            (P{{1000, 1201}, {1201, 1401}, {1401, 1601}, {1601, 2000}}));
+  EXPECT_EQ(pieces("999999\t" + quantiles + "\n", 1000).size(), 16u);
+  // Quantiles that fall together or outside the interval cut nothing; an odd answer, no cut.
+  EXPECT_EQ(pieces("4000\t[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5]\n", 1000), (P{{1000, 2000}}));
+  EXPECT_EQ(pieces("4000\t[1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,"
+                   "1500,1500]\n", 1000),
+            (P{{1000, 1501}, {1501, 2000}}));
+  EXPECT_EQ(pieces("garbage", 1000), (P{{1000, 2000}}));
+  EXPECT_EQ(pieces("", 1000), (P{{1000, 2000}}));
+}
+
 TEST(RowBinary, UuidBytesAreTwoLittleEndianHalvesHighFirst) {
   // 0188a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b as ClickHouse 18.16 sent it.
   const unsigned char bytes[16] = {0x3f, 0x7e, 0x2d, 0x1c, 0xb2, 0xa3, 0x88, 0x01,

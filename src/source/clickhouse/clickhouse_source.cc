@@ -9,14 +9,33 @@
 namespace bx {
 namespace {
 
+void ThrowIfCancelled(const ExportQuery& query) {
+  if (query.cancel && query.cancel->load()) throw CancelledError();
+}
+
+// The events queries of an interval: one, or for a big interval one per piece (EventsPieces).
+std::vector<std::string> EventsQueries(ClickHouseClient& client, const ExportQuery& query) {
+  const ClickHouseDialect dialect = DialectForVersion(client.Version());
+  const std::string profile = client.Execute(EventsProfileQuery(dialect, query));
+  std::vector<std::string> sqls;
+  ExportQuery piece = query;
+  for (const Interval& part :
+       EventsPieces(query.interval, profile, client.config().rows_per_query)) {
+    piece.interval = part;
+    sqls.push_back(EventsQuery(dialect, piece));
+  }
+  return sqls;
+}
+
 // Fills batches until they reach the query's bounds; AppendRow takes the current row.
 class RowsReader : public BatchReader {
  public:
-  RowsReader(ClickHouseClient& client, const ExportQuery& query, const std::string& sql,
+  RowsReader(ClickHouseClient& client, const ExportQuery& query, std::vector<std::string> sqls,
              std::vector<Wire> row)
-      : query_(query), rows_(client.Stream(sql), std::move(row), client.config()) {}
+      : query_(query), rows_(client, std::move(sqls), std::move(row), query.cancel) {}
 
   bool Next(RecordBatch& batch) override {
+    ThrowIfCancelled(query_);
     batch.Clear();
     while (batch.num_rows() < query_.batch_rows && batch.ByteSize() < query_.batch_bytes &&
            rows_.Next()) {
@@ -67,16 +86,12 @@ std::vector<Wire> PersonsRow() {
 class EventsTableReader : public RowsReader {
  public:
   EventsTableReader(ClickHouseClient& client, const ExportQuery& query)
-      : RowsReader(client, query, EventsQuery(Dialect(client), query),
+      : RowsReader(client, query, EventsQueries(client, query),
                    {Wire::kUuid, Wire::kString, Wire::kString, Wire::kString, Wire::kString,
                     Wire::kInt64, Wire::kInt64, Wire::kUuid, Wire::kString, Wire::kInt64}),
         members_({{"$set", JsonMembers::As::kJson},
                   {"$set_once", JsonMembers::As::kJson},
                   {"$ip", JsonMembers::As::kValue}}) {}
-
-  static ClickHouseDialect Dialect(ClickHouseClient& client) {
-    return DialectForVersion(client.Version());
-  }
 
  protected:
   enum In { kUuid, kEvent, kProperties, kElements, kDistinctId, kTeam, kTs, kPerson, kPersonProps, kAt };
@@ -112,10 +127,10 @@ class SessionsReader : public BatchReader {
  public:
   SessionsReader(ClickHouseClient& client, const ExportQuery& query)
       : query_(query),
-        rows_(client.Stream(SessionEventsQuery(DialectForVersion(client.Version()), query)),
+        rows_(client, {SessionEventsQuery(DialectForVersion(client.Version()), query)},
               {Wire::kInt64, Wire::kString, Wire::kString, Wire::kInt64, Wire::kString,
                Wire::kInt64, Wire::kString},
-              client.config()),
+              query.cancel),
         members_({{"$current_url", JsonMembers::As::kValue},
                   {"$pathname", JsonMembers::As::kValue},
                   {"utm_source", JsonMembers::As::kValue},
@@ -124,6 +139,7 @@ class SessionsReader : public BatchReader {
                   {"$referring_domain", JsonMembers::As::kValue}}) {}
 
   bool Next(RecordBatch& batch) override {
+    ThrowIfCancelled(query_);
     batch.Clear();
     while (batch.num_rows() < query_.batch_rows && batch.ByteSize() < query_.batch_bytes) {
       if (!row_ready_ && !Step()) break;
@@ -181,11 +197,11 @@ std::unique_ptr<BatchReader> ClickHouseSource::Read(const ExportQuery& query) {
       if (query.layout == Layout::kTables) {
         return std::make_unique<EventsTableReader>(client_, query);
       }
-      return std::make_unique<DirectReader>(client_, query, EventsQuery(dialect, query),
+      return std::make_unique<DirectReader>(client_, query, EventsQueries(client_, query),
                                             EventsFileRow());
     case Model::kPersons:
-      return std::make_unique<DirectReader>(client_, query, PersonsQuery(dialect, query),
-                                            PersonsRow());
+      return std::make_unique<DirectReader>(
+          client_, query, std::vector<std::string>{PersonsQuery(dialect, query)}, PersonsRow());
     case Model::kSessions:
       return std::make_unique<SessionsReader>(client_, query);
   }

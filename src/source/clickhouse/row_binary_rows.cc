@@ -27,13 +27,22 @@ void FormatUuid(const char* bytes, std::string& out) {
   }
 }
 
-RowBinaryRows::RowBinaryRows(std::unique_ptr<ClickHouseStream> stream, std::vector<Wire> row,
-                             const ClickHouseConfig& config)
-    : stream_(std::move(stream)),
+RowBinaryRows::RowBinaryRows(ClickHouseClient& client, std::vector<std::string> queries,
+                             std::vector<Wire> row, const std::atomic<bool>* cancel)
+    : client_(client),
+      queries_(std::move(queries)),
+      cancel_(cancel),
       row_(std::move(row)),
-      config_(config),
       values_(row_.size()),
-      uuids_(row_.size()) {}
+      uuids_(row_.size()) {
+  stream_ = StartNext();
+  prefetched_ = StartNext();
+}
+
+std::unique_ptr<ClickHouseStream> RowBinaryRows::StartNext() {
+  if (started_ == queries_.size()) return nullptr;
+  return client_.Stream(queries_[started_++], cancel_);
+}
 
 bool RowBinaryRows::Next() {
   for (;;) {
@@ -49,7 +58,12 @@ bool RowBinaryRows::Next() {
 }
 
 bool RowBinaryRows::Fill() {
-  if (!stream_->Next(chunk_)) return false;
+  while (!stream_->Next(chunk_)) {
+    // A response ends after a whole row; the next one, if any, is already on its way.
+    if (pos_ != buf_.size() || !prefetched_) return false;
+    stream_ = std::move(prefetched_);
+    prefetched_ = StartNext();
+  }
   if (pos_ == buf_.size()) {
     buf_.swap(chunk_);
   } else {
@@ -107,9 +121,10 @@ void RowBinaryRows::ThrowTail() {
   // response that stopped inside a row.
   std::string tail = buf_.substr(pos_, 64 << 10);
   while (tail.size() < (64 << 10) && stream_->Next(chunk_)) tail.append(chunk_);
-  if (tail.find("Code: ") != std::string::npos) throw ClickHouseErrorOf(200, tail, config_);
+  const ClickHouseConfig& config = client_.config();
+  if (tail.find("Code: ") != std::string::npos) throw ClickHouseErrorOf(200, tail, config);
   throw Error(ErrorKind::kRetryable, "ClickHouseUnavailable",
-              config_.Describe() + ": the response ended inside a row (" +
+              config.Describe() + ": the response ended inside a row (" +
                   std::to_string(buf_.size() - pos_) + " bytes of it)");
 }
 

@@ -1,7 +1,9 @@
 #pragma once
-// Rows of a RowBinary response (clickhouse_queries.h), parsed as they stream in. Each row
-// starts with kRowMarker; anything else where a row should start is the server's error text,
-// which ends the response: it is thrown as the error it names.
+// Rows of RowBinary responses (clickhouse_queries.h), parsed as they stream in: one query's,
+// or several queries' one after the other, the next one sent while the one before is read (so
+// the server sorts a piece while the rows of the piece before it are exported). Each row starts
+// with kRowMarker; anything else where a row should start is the server's error text, which
+// ends the response: it is thrown as the error it names.
 
 #include <cstdint>
 #include <memory>
@@ -23,8 +25,9 @@ struct WireValue {
 
 class RowBinaryRows {
  public:
-  RowBinaryRows(std::unique_ptr<ClickHouseStream> stream, std::vector<Wire> row,
-                const ClickHouseConfig& config);
+  // `cancel`: the run's flag (ClickHouseStream).
+  RowBinaryRows(ClickHouseClient& client, std::vector<std::string> queries, std::vector<Wire> row,
+                const std::atomic<bool>* cancel);
 
   // Parses the next row; false at the end of the response. The values' text stays valid until
   // the next call. Throws bx::Error for a server error or a response cut short.
@@ -33,12 +36,16 @@ class RowBinaryRows {
 
  private:
   bool TryParse();     // the row at pos_, if all of it is in buf_
-  bool Fill();         // appends the next chunk; false at the end
+  bool Fill();         // appends the next chunk; false at the end of the last response
+  std::unique_ptr<ClickHouseStream> StartNext();  // the next query's stream, or null
   [[noreturn]] void ThrowTail();
 
-  std::unique_ptr<ClickHouseStream> stream_;
+  ClickHouseClient& client_;
+  std::vector<std::string> queries_;
+  size_t started_ = 0;
+  const std::atomic<bool>* cancel_;
+  std::unique_ptr<ClickHouseStream> stream_, prefetched_;
   std::vector<Wire> row_;
-  const ClickHouseConfig& config_;
   std::string buf_, chunk_;
   size_t pos_ = 0;
   std::vector<WireValue> values_;
