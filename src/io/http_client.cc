@@ -65,7 +65,8 @@ size_t WriteBody(char* data, size_t size, size_t count, void* userdata) {
     curl_easy_getinfo(state->curl, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) return state->request->on_body(chunk) ? chunk.size() : 0;
     std::string& body = state->response->body;
-    body.append(chunk.substr(0, kMaxStreamedErrorBody - std::min(body.size(), kMaxStreamedErrorBody)));
+    body.append(
+        chunk.substr(0, kMaxStreamedErrorBody - std::min(body.size(), kMaxStreamedErrorBody)));
     return chunk.size();
   }
   state->response->body.append(chunk);

@@ -98,7 +98,8 @@ std::string CreateClickHouseDatabase(const std::string& name) {
   ClickHouseClient client(ParseClickHouseUrl("clickhouse://" + http.substr(http.find("://") + 3)));
   client.Execute("DROP DATABASE IF EXISTS " + name);
   client.Execute("CREATE DATABASE " + name);
-  for (const char* ddl : kTables) client.Execute(fmt::format(fmt::runtime(ddl), fmt::arg("db", name)));
+  for (const char* ddl : kTables)
+    client.Execute(fmt::format(fmt::runtime(ddl), fmt::arg("db", name)));
   return url;
 }
 
@@ -144,38 +145,38 @@ size_t CopyStoreToClickHouse(const std::filesystem::path& store, ClickHouseClien
     sqlite3_close(db);
     throw Error(ErrorKind::kInternal, "TestSetup", "cannot open " + store.string());
   }
-  const size_t events = CopyRows(
-      db,
-      "SELECT uuid, event, properties, timestamp, team_id, distinct_id, elements_chain, "
-      "created_at, person_id, person_properties, inserted_at FROM events ORDER BY rowid",
-      client, "INSERT INTO events", options.rows_per_insert,
-      [&](sqlite3_stmt* s, size_t n, std::string& out) {
-        for (int i : {0, 1, 2}) {
-          AppendTsv(Text(s, i), out);
-          out += '\t';
-        }
-        AppendTsvTime(sqlite3_column_int64(s, 3), out);
-        out += fmt::format("\t{}\t", sqlite3_column_int64(s, 4));
-        AppendTsv(Text(s, 5), out);
-        out += '\t';
-        AppendTsv(Text(s, 6), out);
-        out += '\t';
-        AppendTsvTime(sqlite3_column_int64(s, 7), out);
-        out += '\t';
-        const std::string person = Text(s, 8);
-        out += person.empty() ? "00000000-0000-0000-0000-000000000000" : person;
-        out += '\t';
-        AppendTsv(Text(s, 9), out);
-        out += '\t';
-        const int64_t inserted_at = sqlite3_column_int64(s, 10);
-        if (options.null_inserted_at_every && n % options.null_inserted_at_every == 0) {
-          out += "\\N\t0\t";
-        } else {
-          AppendTsvTime(inserted_at, out);
-          out += '\t';
-        }
-        AppendTsvTime(inserted_at, out);
-      });
+  const size_t events =
+      CopyRows(db,
+               "SELECT uuid, event, properties, timestamp, team_id, distinct_id, elements_chain, "
+               "created_at, person_id, person_properties, inserted_at FROM events ORDER BY rowid",
+               client, "INSERT INTO events", options.rows_per_insert,
+               [&](sqlite3_stmt* s, size_t n, std::string& out) {
+                 for (int i : {0, 1, 2}) {
+                   AppendTsv(Text(s, i), out);
+                   out += '\t';
+                 }
+                 AppendTsvTime(sqlite3_column_int64(s, 3), out);
+                 out += fmt::format("\t{}\t", sqlite3_column_int64(s, 4));
+                 AppendTsv(Text(s, 5), out);
+                 out += '\t';
+                 AppendTsv(Text(s, 6), out);
+                 out += '\t';
+                 AppendTsvTime(sqlite3_column_int64(s, 7), out);
+                 out += '\t';
+                 const std::string person = Text(s, 8);
+                 out += person.empty() ? "00000000-0000-0000-0000-000000000000" : person;
+                 out += '\t';
+                 AppendTsv(Text(s, 9), out);
+                 out += '\t';
+                 const int64_t inserted_at = sqlite3_column_int64(s, 10);
+                 if (options.null_inserted_at_every && n % options.null_inserted_at_every == 0) {
+                   out += "\\N\t0\t";
+                 } else {
+                   AppendTsvTime(inserted_at, out);
+                   out += '\t';
+                 }
+                 AppendTsvTime(inserted_at, out);
+               });
   CopyRows(db,
            "SELECT person_id, team_id, properties, created_at, version, is_deleted, changed_at "
            "FROM person_changes",
@@ -185,8 +186,8 @@ size_t CopyStoreToClickHouse(const std::filesystem::path& store, ClickHouseClien
              AppendTsv(Text(s, 2), out);
              out += '\t';
              AppendTsvTime(sqlite3_column_int64(s, 3), out);
-             out += fmt::format("\t{}\t{}\t", sqlite3_column_int64(s, 4),
-                                sqlite3_column_int64(s, 5));
+             out +=
+                 fmt::format("\t{}\t{}\t", sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5));
              AppendTsvTime(sqlite3_column_int64(s, 6), out);
            });
   CopyRows(db,

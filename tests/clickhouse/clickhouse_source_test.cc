@@ -110,12 +110,12 @@ TEST_F(ClickHouseSourceTest, ExportsTheSameBytesAsTheEmbeddedStoreForEveryModel)
       for (const char* interval : {"hour", "day"}) {
         SCOPED_TRACE(fmt::format("{} {} {}", model, format, interval));
         const fs::path out = dir_->path() / fmt::format("same-{}-{}-{}", model, format, interval);
-        const ExportSummary a = ExportRange(ParseValidExport(FileExport(out / "embedded", model,
-                                                                         format, interval)),
-                                            embedded, At(kDay), At(kNextDay), 2);
-        const ExportSummary b = ExportRange(ParseValidExport(FileExport(out / "clickhouse", model,
-                                                                         format, interval)),
-                                            clickhouse, At(kDay), At(kNextDay), 2);
+        const ExportSummary a =
+            ExportRange(ParseValidExport(FileExport(out / "embedded", model, format, interval)),
+                        embedded, At(kDay), At(kNextDay), 2);
+        const ExportSummary b =
+            ExportRange(ParseValidExport(FileExport(out / "clickhouse", model, format, interval)),
+                        clickhouse, At(kDay), At(kNextDay), 2);
         EXPECT_EQ(a.failed, 0u);
         EXPECT_EQ(b.failed, 0u);
         EXPECT_EQ(a.rows, b.rows);
@@ -142,8 +142,9 @@ TEST_F(ClickHouseSourceTest, TheTableLayoutHasTheEmbeddedStoresValues) {
         std::string row;
         for (size_t c = 0; c < batch.num_columns(); ++c) {
           const Column& col = batch.column(c);
-          row += col.IsNull(r) ? "NULL" : col.is_binary() ? std::string(col.String(r))
-                                                          : std::to_string(col.Int(r));
+          row += col.IsNull(r)     ? "NULL"
+                 : col.is_binary() ? std::string(col.String(r))
+                                   : std::to_string(col.Int(r));
           row += '|';
         }
         rows.push_back(row);
@@ -302,9 +303,8 @@ TEST_F(ClickHouseSourceTest, ACancelledRunStopsWaitingAndLeavesNoQueryRunning) {
   auto destination = MakeDestination(def);
   std::atomic<bool> run_cancel{false};
   InterruptedSource interrupted(source, [&] { run_cancel = true; });
-  EXPECT_THROW(ExportInterval(def, {At(kDay), At(kNextDay)}, interrupted, *destination,
-                              &run_cancel),
-               Error);
+  EXPECT_THROW(
+      ExportInterval(def, {At(kDay), At(kNextDay)}, interrupted, *destination, &run_cancel), Error);
   EXPECT_TRUE(e2e::ListFiles(out).empty());
   EXPECT_EQ(RunningQueries(source.client()), 0);
 }
@@ -320,10 +320,10 @@ TEST_F(ClickHouseSourceTest, AServerStoppedMidRunFailsRetryableAndTheRetryExport
   const ExportDefinition def = ParseValidExport(FileExport(out, "events", "JSONLines", "day"));
   ClickHouseSource clickhouse(ParseClickHouseUrl(big.url));
   const std::string ch_dir = std::getenv("BX_CH_DIR");
-  const std::string port = testing::ClickHouseHttpUrl().substr(testing::ClickHouseHttpUrl().rfind(':') + 1);
-  InterruptedSource interrupted(clickhouse, [&] {
-    RunScript("kill -9 $(cat " + ch_dir + "/pid)");
-  });
+  const std::string port =
+      testing::ClickHouseHttpUrl().substr(testing::ClickHouseHttpUrl().rfind(':') + 1);
+  InterruptedSource interrupted(clickhouse,
+                                [&] { RunScript("kill -9 $(cat " + ch_dir + "/pid)"); });
   auto destination = MakeDestination(def);
   try {
     ExportInterval(def, {At(kDay), At(kNextDay)}, interrupted, *destination);
@@ -358,8 +358,8 @@ TEST_F(ClickHouseSourceTest, TheExportCommandAndTheServiceReadAClickHouseUrl) {
            "/bx_day";
   }();
   const fs::path data = dir_->path() / "serve-data";
-  e2e::ServeProcess server(dir_->path(), {"--data-dir", data.string(), "--source", secret_url,
-                                          "--workers", "2"});
+  e2e::ServeProcess server(dir_->path(),
+                           {"--data-dir", data.string(), "--source", secret_url, "--workers", "2"});
   ASSERT_TRUE(server.started()) << server.Stderr();
   e2e::WriteFile(config, FileExport(out / "serve", "sessions", "JSONLines", "day").dump());
   auto cli = [&](std::vector<std::string> args) {
@@ -369,8 +369,8 @@ TEST_F(ClickHouseSourceTest, TheExportCommandAndTheServiceReadAClickHouseUrl) {
   const auto created = cli({"exports", "create", "--file", config.string(), "--json"});
   ASSERT_EQ(created.status, 0) << created.output;
   const std::string id = json::parse(created.output)["id"];
-  const auto backfill = cli({"backfills", "create", id, "--start", "2024-01-15", "--end", "2024-01-16",
-                             "--wait", "--poll", "0.2"});
+  const auto backfill = cli({"backfills", "create", id, "--start", "2024-01-15", "--end",
+                             "2024-01-16", "--wait", "--poll", "0.2"});
   EXPECT_EQ(backfill.status, 0) << backfill.output;
   EXPECT_EQ(server.Terminate(), 0);
   EXPECT_EQ(server.Stdout().find("bx-secret"), std::string::npos) << server.Stdout();

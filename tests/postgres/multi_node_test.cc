@@ -13,12 +13,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "source/clickhouse/clickhouse_config.h"
-#include "testing/clickhouse_tables.h"
 #include "child_process.h"
 #include "e2e_support.h"
 #include "service/service.h"
+#include "source/clickhouse/clickhouse_config.h"
 #include "state/postgres/postgres_state_store.h"
+#include "testing/clickhouse_tables.h"
 #include "testing/pg_test_support.h"
 #include "testing/temp_dir.h"
 
@@ -90,8 +90,8 @@ class MultiNode : public ::testing::Test {
     for (const std::string& a :
          {std::string("--state"), url_, std::string("--data-dir"), (dir_.path() / name).string(),
           std::string("--source"), node_source_.empty() ? source_.string() : node_source_,
-          std::string("--workers"), std::string("4"),
-          std::string("--lease-seconds"), std::string("2")}) {
+          std::string("--workers"), std::string("4"), std::string("--lease-seconds"),
+          std::string("2")}) {
       args.push_back(a);
     }
     return std::make_unique<ChildProcess>(dir_.path(), name, args);

@@ -87,13 +87,13 @@ Error ClickHouseErrorOf(long http_status, std::string_view body, const ClickHous
                                   : Error(ErrorKind::kNonRetryable, kQueryType, message);
   }
   if (http_status >= 500 || http_status == 429 || http_status == 408) {
-    return Error(ErrorKind::kRetryable, kRetryableType,
-                 fmt::format("{} answered HTTP {}: {}", config.Describe(), http_status,
-                             Trimmed(body)));
+    return Error(
+        ErrorKind::kRetryable, kRetryableType,
+        fmt::format("{} answered HTTP {}: {}", config.Describe(), http_status, Trimmed(body)));
   }
-  return Error(ErrorKind::kNonRetryable, kQueryType,
-               fmt::format("{} answered HTTP {}: {}", config.Describe(), http_status,
-                           Trimmed(body)));
+  return Error(
+      ErrorKind::kNonRetryable, kQueryType,
+      fmt::format("{} answered HTTP {}: {}", config.Describe(), http_status, Trimmed(body)));
 }
 
 std::string NewQueryId() {
@@ -163,8 +163,7 @@ void ClickHouseClient::Kill(const std::string& query_id) {
   try {
     Execute("KILL QUERY WHERE query_id = '" + query_id + "' SYNC FORMAT Null");
   } catch (const Error& e) {
-    spdlog::warn("could not kill ClickHouse query {} (it may run on): {}", query_id,
-                 e.Describe());
+    spdlog::warn("could not kill ClickHouse query {} (it may run on): {}", query_id, e.Describe());
   }
 }
 

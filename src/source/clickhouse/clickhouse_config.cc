@@ -114,8 +114,9 @@ ClickHouseConfig ParseClickHouseUrl(const std::string& spec) {
       colon != std::string::npos && host.find(']', colon) == std::string::npos) {
     port = host.substr(colon + 1);
     host.resize(colon);
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(port) == 0 || std::stoi(port) > 65535) {
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) == 0 ||
+        std::stoi(port) > 65535) {
       throw Bad("the ClickHouse URL's port '" + port + "' is not a number from 1 to 65535");
     }
   }
@@ -150,8 +151,10 @@ ClickHouseConfig ParseClickHouseUrl(const std::string& spec) {
       config.rows_per_query = std::strtoull(value.c_str(), &end, 10);
       if (value.empty() || *end != '\0' || value[0] == '-' || config.rows_per_query < 1000 ||
           config.rows_per_query > 1'000'000'000) {
-        throw Bad("the ClickHouse URL's rows_per_query takes a number from 1000 to 1000000000, "
-                  "not '" + value + "'");
+        throw Bad(
+            "the ClickHouse URL's rows_per_query takes a number from 1000 to 1000000000, "
+            "not '" +
+            value + "'");
       }
     } else if (name == "password_file") {
       password_file = value;

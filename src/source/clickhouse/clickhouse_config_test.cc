@@ -24,7 +24,8 @@ std::string ErrorOf(const std::string& url) {
 TEST(ClickHouseConfig, ParsesEveryPart) {
   unsetenv("CLICKHOUSE_PASSWORD");
   const ClickHouseConfig c = ParseClickHouseUrl(
-      "clickhouse://exporter:p%40ss@ch.example.com:9123/analytics?settings.max_threads=4&compress=0");
+      "clickhouse://exporter:p%40ss@ch.example.com:9123/"
+      "analytics?settings.max_threads=4&compress=0");
   EXPECT_EQ(c.base_url, "http://ch.example.com:9123");
   EXPECT_EQ(c.user, "exporter");
   EXPECT_EQ(c.password, "p@ss");
@@ -78,7 +79,8 @@ TEST(ClickHouseConfig, HostileUrlsAreRefusedByName) {
   EXPECT_NE(ErrorOf("clickhouse://h/?secure=maybe").find("secure"), std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/?rows_per_query=10").find("rows_per_query"), std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/?rows_per_query=-5").find("rows_per_query"), std::string::npos);
-  EXPECT_NE(ErrorOf("clickhouse://h/?rows_per_query=1e9").find("rows_per_query"), std::string::npos);
+  EXPECT_NE(ErrorOf("clickhouse://h/?rows_per_query=1e9").find("rows_per_query"),
+            std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/?compress=%zz").find("%-escape"), std::string::npos);
   EXPECT_NE(ErrorOf("clickhouse://h/" + std::string(9000, 'a')).find("8192"), std::string::npos);
   // A secret never shows: not the password of a URL refused for another reason.

@@ -29,10 +29,10 @@ std::string InsertedAt(ClickHouseDialect dialect) {
 // A top-level string property. The old servers have only visitParamExtractString, which takes
 // the first "$key": anywhere in the text, nested ones included.
 std::string JsonString(ClickHouseDialect dialect, std::string_view key) {
-  return fmt::format("{}(properties, {})",
-                     dialect == ClickHouseDialect::kSplitMicros ? "visitParamExtractString"
-                                                                : "JSONExtractString",
-                     ClickHouseLiteral(key));
+  return fmt::format(
+      "{}(properties, {})",
+      dialect == ClickHouseDialect::kSplitMicros ? "visitParamExtractString" : "JSONExtractString",
+      ClickHouseLiteral(key));
 }
 
 std::string List(const std::vector<std::string>& values) {
@@ -54,7 +54,8 @@ std::string Window(const std::string& at, const ExportQuery& query) {
 
 std::string EventFilters(const ExportQuery& query) {
   std::string filters = TeamFilter(query);
-  if (!query.include_events.empty()) filters += " AND event IN (" + List(query.include_events) + ")";
+  if (!query.include_events.empty())
+    filters += " AND event IN (" + List(query.include_events) + ")";
   if (!query.exclude_events.empty()) {
     filters += " AND event NOT IN (" + List(query.exclude_events) + ")";
   }
@@ -66,8 +67,8 @@ std::string EventFilters(const ExportQuery& query) {
 ClickHouseDialect DialectForVersion(std::string_view version) {
   int major = 0;
   const auto [end, ec] = std::from_chars(version.data(), version.data() + version.size(), major);
-  if (ec != std::errc() || end == version.data() || (end != version.data() + version.size() &&
-                                                     *end != '.')) {
+  if (ec != std::errc() || end == version.data() ||
+      (end != version.data() + version.size() && *end != '.')) {
     throw InvalidArgument("--source", "the ClickHouse server's version '" +
                                           std::string(version.substr(0, 64)) +
                                           "' is not a version number");
@@ -148,8 +149,8 @@ std::string PersonsQuery(ClickHouseDialect dialect, const ExportQuery& query) {
   const int64_t start = query.interval.start, end = query.interval.end;
   // The (team_id, distinct_id) pairs to export: their mapping changed in the interval, or they
   // were mapped (before its end) to a person that changed in it.
-  const std::string changed_persons = fmt::format(
-      "SELECT team_id, id FROM person WHERE {}{}", Window(mapped_at, query), team);
+  const std::string changed_persons =
+      fmt::format("SELECT team_id, id FROM person WHERE {}{}", Window(mapped_at, query), team);
   const std::string candidates = fmt::format(
       "SELECT team_id, distinct_id FROM person_distinct_id2 WHERE {0} < {1}{2} "
       "AND ({0} >= {3} OR (team_id, person_id) IN ({4}))",

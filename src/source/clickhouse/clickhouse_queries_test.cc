@@ -154,7 +154,8 @@ TEST(ClickHouseQueries, BigEventIntervalsAreReadInPiecesCutAtTheQuantiles) {
   // Quantiles that fall together or outside the interval cut nothing; an odd answer, no cut.
   EXPECT_EQ(pieces("4000\t[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5]\n", 1000), (P{{1000, 2000}}));
   EXPECT_EQ(pieces("4000\t[1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,1500,"
-                   "1500,1500]\n", 1000),
+                   "1500,1500]\n",
+                   1000),
             (P{{1000, 1501}, {1501, 2000}}));
   EXPECT_EQ(pieces("garbage", 1000), (P{{1000, 2000}}));
   EXPECT_EQ(pieces("", 1000), (P{{1000, 2000}}));

@@ -71,8 +71,8 @@ class DirectReader : public RowsReader {
 
 std::vector<Wire> EventsFileRow() {
   using W = Wire;
-  return {W::kUuid,   W::kString, W::kString, W::kUuid,  W::kString, W::kString,
-          W::kString, W::kInt64,  W::kInt64,  W::kInt64};
+  return {W::kUuid,   W::kString, W::kString, W::kUuid,  W::kString,
+          W::kString, W::kString, W::kInt64,  W::kInt64, W::kInt64};
 }
 
 std::vector<Wire> PersonsRow() {
@@ -94,7 +94,18 @@ class EventsTableReader : public RowsReader {
                   {"$ip", JsonMembers::As::kValue}}) {}
 
  protected:
-  enum In { kUuid, kEvent, kProperties, kElements, kDistinctId, kTeam, kTs, kPerson, kPersonProps, kAt };
+  enum In {
+    kUuid,
+    kEvent,
+    kProperties,
+    kElements,
+    kDistinctId,
+    kTeam,
+    kTs,
+    kPerson,
+    kPersonProps,
+    kAt
+  };
 
   void AppendRow(RecordBatch& batch) override {
     members_.Read(rows_[kProperties].text);

@@ -35,8 +35,8 @@ class RowBinaryRows {
   const WireValue& operator[](size_t i) const { return values_[i]; }
 
  private:
-  bool TryParse();     // the row at pos_, if all of it is in buf_
-  bool Fill();         // appends the next chunk; false at the end of the last response
+  bool TryParse();  // the row at pos_, if all of it is in buf_
+  bool Fill();      // appends the next chunk; false at the end of the last response
   std::unique_ptr<ClickHouseStream> StartNext();  // the next query's stream, or null
   [[noreturn]] void ThrowTail();
 

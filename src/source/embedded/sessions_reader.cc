@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-
 #include "source/embedded/store_sql.h"
 #include "source/session_aggregate.h"
 
