@@ -17,7 +17,7 @@ constexpr int kExitBadInput = 2;
 inline constexpr const char* kSourceHelp =
     "Where events are read: the path of an embedded store (or embedded:<path>), or a ClickHouse "
     "URL, clickhouse://user@host:8123/database (password from CLICKHOUSE_PASSWORD or "
-    "?password_file=; docs/sources.md)";
+    "?password_file=; README.md, Sources)";
 
 // A command's work, run after parsing; returns the exit status.
 using CommandAction = std::function<int()>;

@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <cstdlib>
 #include <ctime>
-#include <fstream>
 
 #include "base/error.h"
 #include "source/clickhouse/clickhouse_config.h"
+#include "testing/fixture_url.h"
 
 namespace bx::testing {
 namespace {
@@ -76,20 +75,7 @@ size_t CopyRows(sqlite3* db, const char* select, ClickHouseClient& client,
 }  // namespace
 
 std::string ClickHouseHttpUrl() {
-  const char* dir = std::getenv("BX_CH_DIR");
-  std::string url;
-  if (dir && *dir) {
-    std::ifstream in(std::string(dir) + "/url");
-    std::getline(in, url);
-  }
-  if (url.empty()) {
-    throw Error(ErrorKind::kInternal, "TestSetup",
-                "no ClickHouse test server: run these tests through ctest (fixture `clickhouse`, "
-                "scripts/start-clickhouse), or start one with `scripts/start-clickhouse DIR "
-                "auto` and set BX_CH_DIR=DIR (BX_CH_DIR=" +
-                    std::string(dir ? dir : "unset") + ")");
-  }
-  return url;
+  return FixtureUrl("ClickHouse", "clickhouse", "start-clickhouse", "BX_CH_DIR");
 }
 
 std::string CreateClickHouseDatabase(const std::string& name) {

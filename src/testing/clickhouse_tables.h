@@ -1,7 +1,7 @@
 #pragma once
 // For tests and benchmarks: the throwaway ClickHouse server of the ctest fixture `clickhouse`
 // (scripts/start-clickhouse), a fresh database in it with the reference system's tables in the
-// old servers' form (clickhouse_queries.h, kSplitMicros; tests/clickhouse/README.md), and an
+// old servers' form (clickhouse_queries.h, kSplitMicros), and an
 // embedded store's rows copied into them, so that both sources hold the same data.
 
 #include <filesystem>

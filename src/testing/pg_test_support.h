@@ -7,32 +7,19 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <utility>
 
 #include "base/error.h"
 #include "io/postgres/pg_connection.h"
+#include "testing/fixture_url.h"
 
 namespace bx::pg::testing {
 
 // env BX_PG_URL, else the url file in BX_PG_DIR (the fixture's state dir). Throws bx::Error.
 inline std::string ServerUrl() {
   if (const char* url = std::getenv("BX_PG_URL"); url && *url) return url;
-  const char* dir = std::getenv("BX_PG_DIR");
-  std::string url;
-  if (dir && *dir) {
-    std::ifstream in(std::string(dir) + "/url");
-    std::getline(in, url);
-  }
-  if (url.empty()) {
-    throw Error(ErrorKind::kInternal, "TestSetup",
-                "no PostgreSQL test server: run these tests through ctest (fixture `postgres`, "
-                "scripts/start-postgres), or start one with `scripts/start-postgres DIR` and set "
-                "BX_PG_DIR=DIR (BX_PG_DIR=" +
-                    std::string(dir ? dir : "unset") + ")");
-  }
-  return url;
+  return bx::testing::FixtureUrl("PostgreSQL", "postgres", "start-postgres", "BX_PG_DIR");
 }
 
 // The host and port of ServerUrl(), postgres://postgres@HOST:PORT/postgres.

@@ -16,6 +16,7 @@
 #include "serve_process.h"
 #include "sink/all/destinations.h"
 #include "source/clickhouse/clickhouse_source.h"
+#include "source/clickhouse/row_binary_rows.h"
 #include "source/embedded/event_store.h"
 #include "source/embedded/sample_loader.h"
 #include "testing/clickhouse_tables.h"
@@ -220,6 +221,49 @@ TEST_F(ClickHouseSourceTest, ABadPasswordIsNotRetryableAndNeverShown) {
     EXPECT_FALSE(e.retryable()) << e.Describe();
     EXPECT_NE(e.message().find("events"), std::string::npos) << e.Describe();
     EXPECT_EQ(e.Describe().find("bx-secret"), std::string::npos) << e.Describe();
+  }
+}
+
+// What RowBinaryRows makes of responses a server should not send, from the real server.
+TEST_F(ClickHouseSourceTest, ServerErrorsAfterTheFirstRowsAndBrokenRowsAreNamed) {
+  ClickHouseClient client(ParseClickHouseUrl(day_->url));
+  // An error after 200,000 rows arrives as text after them in a 200 response.
+  RowBinaryRows failing(client,
+                        {"SELECT toUInt8(190), number, throwIf(number = 200000) FROM "
+                         "system.numbers LIMIT 300000 FORMAT RowBinary"},
+                        {Wire::kInt64, Wire::kUInt8}, nullptr);
+  size_t rows = 0;
+  try {
+    while (failing.Next()) ASSERT_EQ(failing[0].number, static_cast<int64_t>(rows++));
+    ADD_FAILURE() << "the server's error went unnoticed after " << rows << " rows";
+  } catch (const Error& e) {
+    EXPECT_FALSE(e.retryable()) << e.Describe();
+    EXPECT_NE(e.message().find("Code: 395"), std::string::npos) << e.Describe();
+  }
+  EXPECT_GT(rows, 0u);
+  EXPECT_LE(rows, 200'000u);
+  // A length that claims 2^34 bytes, then more and more bytes: an error, not endless buffering.
+  RowBinaryRows endless(client,
+                        {"SELECT toUInt8(190), toFixedString(unhex('8080808040'), 5) UNION ALL "
+                         "SELECT toUInt8(190), toFixedString('aaaaa', 5) FROM numbers(10000000) "
+                         "FORMAT RowBinary"},
+                        {Wire::kString}, nullptr, 1 << 20);
+  try {
+    while (endless.Next()) {
+    }
+    ADD_FAILURE() << "a row without end was taken";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.type(), "ClickHouseRowTooLarge") << e.Describe();
+  }
+  // A response that ends inside a row: retryable (the server went away mid-row).
+  RowBinaryRows cut(client, {"SELECT toUInt8(190), toFixedString('abc', 3) FORMAT RowBinary"},
+                    {Wire::kInt64}, nullptr);
+  try {
+    cut.Next();
+    ADD_FAILURE() << "half a row was taken";
+  } catch (const Error& e) {
+    EXPECT_TRUE(e.retryable()) << e.Describe();
+    EXPECT_NE(e.message().find("inside a row"), std::string::npos) << e.Describe();
   }
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 // The SQL the ClickHouse source sends, for the reference system's tables (`events`, `person`,
 // `person_distinct_id2`), in two dialects:
-//   kDateTime64   servers with DateTime64 (20.x and later): the reference's schema, times as
+//   kDateTime64   servers from version 21 on (DateTime64): the reference's schema, times as
 //                 DateTime64(6, 'UTC') (events' timestamp, created_at, inserted_at; person's
 //                 created_at) and `_timestamp` as DateTime (whole seconds).
 //   kSplitMicros  older servers (Debian's 18.16 has no DateTime64): every time column `x` is a
 //                 DateTime with its microseconds in a UInt32 column `x_us` beside it (the
-//                 tests' schema, tests/clickhouse/schema.sql).
+//                 tests' schema, src/testing/clickhouse_tables.cc).
 // Every query answers in RowBinary, each row led by the byte kRowMarker: a server error after
 // the first rows arrives as text at the end of a 200 response, and it is told from a row by
 // that byte. Times come as Int64 microseconds, uuids as their 16 bytes.

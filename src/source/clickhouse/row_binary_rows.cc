@@ -1,5 +1,7 @@
 #include "source/clickhouse/row_binary_rows.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 
 #include "source/clickhouse/clickhouse_queries.h"
@@ -28,11 +30,13 @@ void FormatUuid(const char* bytes, std::string& out) {
 }
 
 RowBinaryRows::RowBinaryRows(ClickHouseClient& client, std::vector<std::string> queries,
-                             std::vector<Wire> row, const std::atomic<bool>* cancel)
+                             std::vector<Wire> row, const std::atomic<bool>* cancel,
+                             size_t max_row_bytes)
     : client_(client),
       queries_(std::move(queries)),
       cancel_(cancel),
       row_(std::move(row)),
+      max_row_bytes_(max_row_bytes),
       values_(row_.size()),
       uuids_(row_.size()) {
   stream_ = StartNext();
@@ -49,6 +53,12 @@ bool RowBinaryRows::Next() {
     if (pos_ < buf_.size()) {
       if (static_cast<uint8_t>(buf_[pos_]) != kRowMarker) ThrowTail();
       if (TryParse()) return true;
+    }
+    if (buf_.size() - pos_ > max_row_bytes_) {
+      throw Error(ErrorKind::kNonRetryable, "ClickHouseRowTooLarge",
+                  fmt::format("{}: a row of more than {} MiB (or a response that is not "
+                              "RowBinary); nothing this large can be exported",
+                              client_.config().Describe(), max_row_bytes_ >> 20));
     }
     if (!Fill()) {
       if (pos_ == buf_.size()) return false;

@@ -25,9 +25,12 @@ struct WireValue {
 
 class RowBinaryRows {
  public:
-  // `cancel`: the run's flag (ClickHouseStream).
+  // `cancel`: the run's flag (ClickHouseStream). A row larger than `max_row_bytes` (or a length
+  // that claims so) is an error, not a reason to buffer without end.
   RowBinaryRows(ClickHouseClient& client, std::vector<std::string> queries, std::vector<Wire> row,
-                const std::atomic<bool>* cancel);
+                const std::atomic<bool>* cancel, size_t max_row_bytes = kMaxRowBytes);
+
+  static constexpr size_t kMaxRowBytes = 256 << 20;
 
   // Parses the next row; false at the end of the response. The values' text stays valid until
   // the next call. Throws bx::Error for a server error or a response cut short.
@@ -48,6 +51,7 @@ class RowBinaryRows {
   std::vector<Wire> row_;
   std::string buf_, chunk_;
   size_t pos_ = 0;
+  size_t max_row_bytes_;
   std::vector<WireValue> values_;
   std::vector<std::string> uuids_;  // per column, the text a kUuid value points into
 };
