@@ -101,8 +101,15 @@ std::string NewQueryId() {
   return fmt::format("bx-{:016x}{:016x}", rng(), rng());
 }
 
+// A reader holds up to two streams (the piece it reads and the next one), each a connection for
+// as long as it runs, and there are up to 64 workers: connections are never what a stream waits
+// for (a prefetched stream waiting while the one before it holds the last connection would wait
+// for ever). A server may sort or aggregate for minutes before its first byte: only 10 minutes
+// without a byte count as a stalled transfer (a cancelled run does not wait for them).
 ClickHouseClient::ClickHouseClient(ClickHouseConfig config)
-    : config_(std::move(config)), http_(HttpClientOptions{.max_connections = 64}) {}
+    : config_(std::move(config)),
+      http_(HttpClientOptions{
+          .low_speed_bytes = 1, .low_speed_seconds = 600, .max_connections = 256}) {}
 
 HttpRequest ClickHouseClient::Request(const std::string& sql, const std::string& query_id) const {
   HttpRequest request;
