@@ -75,7 +75,9 @@ void ExpectRefused(const std::string& pem, const std::string& passphrase, const 
     EXPECT_NE(e.message().find(kField), std::string::npos) << e.message();
     EXPECT_NE(e.message().find(says), std::string::npos) << e.message();
     EXPECT_EQ(e.message().find("MII"), std::string::npos) << e.message();
-    if (!passphrase.empty()) EXPECT_EQ(e.message().find(passphrase), std::string::npos);
+    if (!passphrase.empty()) {
+      EXPECT_EQ(e.message().find(passphrase), std::string::npos);
+    }
   }
 }
 
