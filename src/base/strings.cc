@@ -6,6 +6,15 @@
 
 namespace bx {
 
+std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += separator;
+    out += p;
+  }
+  return out;
+}
+
 std::string FormatCount(uint64_t n) {
   std::string digits = std::to_string(n);
   std::string out;

@@ -3,8 +3,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bx {
+
+// {"a", "b"}, ", " -> "a, b".
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
 
 // 1204 -> "1,204": counts users read.
 std::string FormatCount(uint64_t n);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/strings.h"
 #include "sink/postgres/postgres_config.h"
 #include "sink/postgres/postgres_table.h"
 
@@ -12,15 +13,6 @@ namespace {
 
 std::string Name(const Schema& schema, size_t index) {
   return QuoteIdentifier(schema.fields[index].name);
-}
-
-std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string out;
-  for (const std::string& p : parts) {
-    if (!out.empty()) out += separator;
-    out += p;
-  }
-  return out;
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
-#include <random>
-#include <thread>
 
 #include "base/log.h"
 #include "sink/s3/crypto.h"
@@ -12,16 +10,6 @@
 
 namespace bx::s3 {
 namespace {
-
-std::chrono::milliseconds Backoff(const RetryPolicy& policy, int attempt) {
-  // Capped exponential backoff with "equal jitter": half fixed, half random, so that parallel
-  // part uploads hitting the same SlowDown spread out.
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  const int64_t ceiling = std::min<int64_t>(policy.max_delay.count(), policy.base_delay.count()
-                                                                          << std::min(attempt, 20));
-  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(ceiling / 2, 0));
-  return std::chrono::milliseconds(ceiling / 2 + jitter(random));
-}
 
 bool IsSuccess(const S3Request& request, const HttpResponse& response) {
   if (response.status < 200 || response.status >= 300) return false;
@@ -147,15 +135,9 @@ HttpResponse S3Client::Call(const S3Request& request) {
       }
       throw *failure;
     }
-    const auto delay = Backoff(options_.retry, attempt);
-    spdlog::debug("S3 {}: attempt {} failed ({}), retrying in {} ms", request.operation, attempt,
-                  failure->Describe(), delay.count());
-    // Sleeps in short steps so that a cancelled run does not wait out the backoff.
-    const auto until = std::chrono::steady_clock::now() + delay;
-    while (!cancelled() && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          std::chrono::milliseconds(50), until - std::chrono::steady_clock::now()));
-    }
+    spdlog::debug("S3 {}: attempt {} failed ({}), retrying", request.operation, attempt,
+                  failure->Describe());
+    SleepBeforeRetry(options_.retry, attempt, cancel);
   }
 }
 

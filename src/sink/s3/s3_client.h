@@ -10,17 +10,12 @@
 #include <vector>
 
 #include "io/http_client.h"
+#include "sink/request_retry.h"
 #include "sink/s3/crypto.h"
 #include "sink/s3/s3_errors.h"
 #include "sink/s3/sigv4.h"
 
 namespace bx::s3 {
-
-struct RetryPolicy {
-  int max_attempts = 10;
-  std::chrono::milliseconds base_delay{100};
-  std::chrono::milliseconds max_delay{5000};
-};
 
 struct S3ClientOptions {
   std::string endpoint_url;  // "https://s3.us-east-1.amazonaws.com", "http://127.0.0.1:17480"
@@ -28,7 +23,7 @@ struct S3ClientOptions {
   std::string bucket;
   bool virtual_host = false;  // bucket.host/key instead of host/bucket/key
   Credentials credentials;
-  RetryPolicy retry;
+  RequestRetryPolicy retry;
   HttpClientOptions http;
 };
 
