@@ -15,7 +15,8 @@ constexpr size_t kFlushBytes = 64 << 10;
 
 class JsonLinesEncoder : public Encoder {
  public:
-  JsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink) : sink_(std::move(sink)) {
+  JsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink, JsonLinesOptions options)
+      : sink_(std::move(sink)), options_(options) {
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       keys_.push_back((i == 0 ? "{" : ",") + JsonQuote(schema.fields[i].name) + ":");
     }
@@ -73,7 +74,17 @@ class JsonLinesEncoder : public Encoder {
           buffer_.push_back('"');
           break;
         case ColumnType::kJson:
-          if (sanitizer_.Append(col.String(row), buffer_) != JsonCleanliness::kClean) ++repaired_;
+          if (options_.json_as_string) {
+            json_text_.clear();
+            if (sanitizer_.Append(col.String(row), json_text_) != JsonCleanliness::kClean) {
+              ++repaired_;
+            }
+            buffer_.push_back('"');
+            AppendJsonEscaped(json_text_, buffer_);
+            buffer_.push_back('"');
+          } else if (sanitizer_.Append(col.String(row), buffer_) != JsonCleanliness::kClean) {
+            ++repaired_;
+          }
           break;
         case ColumnType::kTimestamp: {
           const size_t at = buffer_.size();
@@ -98,7 +109,9 @@ class JsonLinesEncoder : public Encoder {
   }
 
   std::unique_ptr<ByteSink> sink_;
+  JsonLinesOptions options_;
   std::vector<std::string> keys_;
+  std::string json_text_;  // a JSON value before it is quoted (json_as_string)
   std::string buffer_;
   JsonSanitizer sanitizer_;
   IsoMicrosWriter timestamps_;
@@ -109,9 +122,9 @@ class JsonLinesEncoder : public Encoder {
 
 }  // namespace
 
-std::unique_ptr<Encoder> MakeJsonLinesEncoder(const Schema& schema,
-                                              std::unique_ptr<ByteSink> sink) {
-  return std::make_unique<JsonLinesEncoder>(schema, std::move(sink));
+std::unique_ptr<Encoder> MakeJsonLinesEncoder(const Schema& schema, std::unique_ptr<ByteSink> sink,
+                                              JsonLinesOptions options) {
+  return std::make_unique<JsonLinesEncoder>(schema, std::move(sink), options);
 }
 
 }  // namespace bx
