@@ -28,7 +28,9 @@ struct RunResult {
 
 // Throws bx::Error; the destination is left as the writer's Abort() leaves it. When `cancel` is
 // given and becomes true, the run stops before its next batch with the error type "Cancelled".
+// `attempt_id` becomes IntervalTarget::attempt_id (empty: a random one).
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
-                         Destination& destination, const std::atomic<bool>* cancel = nullptr);
+                         Destination& destination, const std::atomic<bool>* cancel = nullptr,
+                         const std::string& attempt_id = "");
 
 }  // namespace bx

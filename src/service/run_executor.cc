@@ -68,8 +68,8 @@ AttemptReport RunExecutor::Execute(const StoredRun& claimed, RunControl& control
     spdlog::info("{} started: {}, attempt {} of {}", who, span, run.attempts, retry_.max_attempts);
     std::unique_ptr<Destination> destination = destinations_(def);
     destination->SetCancel(&control.stop);
-    const RunResult result =
-        ExportInterval(def, run.interval, source_, *destination, &control.stop);
+    const RunResult result = ExportInterval(def, run.interval, source_, *destination, &control.stop,
+                                            fmt::format("{}-{}", run.id, claimed.fencing_token));
     for (const std::string& w : result.warnings) Log(run.id, "warn", w);
     if (result.duplicates_dropped > 0) {
       Log(run.id, "info",

@@ -37,6 +37,10 @@ struct IntervalTarget {
   // replaces exactly those.
   std::optional<int64_t> team_id;
   std::vector<std::string> include_events, exclude_events;
+  // Names this attempt at the interval, the same in every process ("<run id>-<claim's fencing
+  // token>"; random for a one-off export): destinations that name remote jobs or statements
+  // after it let a request retried after a lost answer find the first one's work.
+  std::string attempt_id;
 };
 
 struct DeliveredFile {
