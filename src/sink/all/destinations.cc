@@ -1,5 +1,6 @@
 #include "sink/all/destinations.h"
 
+#include "sink/bigquery/bigquery_destination.h"
 #include "sink/file/file_destination.h"
 #include "sink/postgres/postgres_destination.h"
 #include "sink/redshift/redshift_destination.h"
@@ -14,6 +15,7 @@ DestinationRegistry& Destinations() {
     RegisterS3Destinations(*r);  // S3, AwsS3 and S3Compatible
     RegisterPostgresDestination(*r);
     RegisterRedshiftDestination(*r);
+    RegisterBigQueryDestination(*r);
     return r;
   }();
   return *registry;

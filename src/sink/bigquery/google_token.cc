@@ -26,6 +26,9 @@ Error Unavailable(const std::string& message) {
 // The endpoint's own words: {"error": "invalid_grant", "error_description": "..."}.
 std::string Explain(const HttpResponse& response) {
   const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+    return body["error"].value("message", response.body.substr(0, kMaxShownBody));
+  }
   if (body.is_object() && body.contains("error")) {
     std::string out = body["error"].is_string() ? body["error"].get<std::string>() : "error";
     if (body.contains("error_description") && body["error_description"].is_string()) {

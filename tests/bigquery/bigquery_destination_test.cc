@@ -1,0 +1,292 @@
+// The BigQuery destination against the BigQuery protocol fake (tests/fakes/bigquery), which
+// checks our token grant, uploads, jobs and GoogleSQL as the service does and runs them on
+// DuckDB: events exactly once through reruns, backfills and lost answers, persons and sessions
+// merged to their final state, and how failures are classed.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+#include "io/http_client.h"
+#include "pipeline/export_run.h"
+#include "postgres/warehouse_events.h"
+#include "sink/all/destinations.h"
+#include "source/embedded/event_store.h"
+#include "source/embedded/sample_loader.h"
+#include "testing/rsa_test_keys.h"
+#include "testing/sanitizers.h"
+#include "testing/temp_dir.h"
+
+namespace bx {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr Micros kHour = 3600 * kMicrosPerSecond;
+constexpr Micros kDay0 = 1705276800LL * kMicrosPerSecond;  // 2024-01-15T00:00:00Z
+
+std::filesystem::path FakeDir() {
+  const char* dir = std::getenv("BX_BQ_FAKE_DIR");
+  if (!dir || !*dir) {
+    ADD_FAILURE() << "BX_BQ_FAKE_DIR is not set: run through ctest (fixture bigquery_fake)";
+    return {};
+  }
+  return dir;
+}
+
+class BigQueryDestination : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    EventStore store(dir_->path() / "events.db");
+    LoadSampleEvents(store, {kEvents, kDay0, kDay0 + 24 * kHour, 1, 7});
+    EventStore big(dir_->path() / "big.db");
+    LoadSampleEvents(big, {kBigEvents, kDay0, kDay0 + 24 * kHour, 1, 11});
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  void SetUp() override {
+    url_ = e2e::Lines(e2e::ReadFile(FakeDir() / "url")).at(0);
+    key_ = json::parse(e2e::ReadFile(FakeDir() / "key.json"));
+    Control("POST", "/_fake/reset", json::object());
+  }
+
+  // The fake's control API.
+  json Control(const std::string& method, const std::string& path, const json& body) {
+    HttpRequest request;
+    request.method = method;
+    request.url = url_ + path;
+    const std::string text = body.dump();
+    if (method != "GET") {
+      request.headers = {{"Content-Type", "application/json"}};
+      request.body = text;
+    }
+    const HttpResponse response = http_.Send(request);
+    EXPECT_LT(response.status, 300) << path << ": " << response.body;
+    return response.body.empty() ? json() : json::parse(response.body);
+  }
+
+  json Sql(const std::string& sql) { return Control("POST", "/_fake/sql", {{"sql", sql}})["rows"]; }
+  int64_t Count(const std::string& sql) {
+    return std::stoll(Sql(sql)[0].begin()->get<std::string>());
+  }
+
+  json Config(const std::string& table, bool use_json_type = true) {
+    json config = key_;
+    config["dataset_id"] = "bx_dataset";
+    config["table_id"] = table;
+    config["api_base_url"] = url_;
+    config["use_json_type"] = use_json_type;
+    return config;
+  }
+
+  static ExportDefinition Definition(const std::string& model, const json& config,
+                                     const std::string& interval = "hour") {
+    return ParseValidExport({{"name", "bq " + model},
+                             {"model", model},
+                             {"interval", interval},
+                             {"destination", {{"type", "BigQuery"}, {"config", config}}}});
+  }
+
+  static void Run(const ExportDefinition& def, const std::vector<int>& hours,
+                  const std::string& store = "events.db") {
+    EmbeddedSource source(dir_->path() / store);
+    auto destination = MakeDestination(def);
+    const Micros step = def.interval == IntervalKind::kDay ? 24 * kHour : kHour;
+    for (int h : hours)
+      ExportInterval(def, {kDay0 + h * kHour, kDay0 + h * kHour + step}, source, *destination);
+  }
+
+  static std::vector<int> AllHours() {
+    std::vector<int> hours;
+    for (int h = 0; h < 24; ++h) hours.push_back(h);
+    return hours;
+  }
+
+  // Every event of the table equals the store's (JSON compared as JSON).
+  void ExpectTableHoldsEvents(const std::string& table, const std::string& store) {
+    const auto expected =
+        testing::WarehouseEventsByUuid(dir_->path() / store, {kDay0, kDay0 + 24 * kHour});
+    const json rows = Sql(
+        "SELECT uuid, event, distinct_id, person_id, CAST(properties AS VARCHAR) AS properties, "
+        "CAST(person_properties AS VARCHAR) AS person_properties, team_id, "
+        "epoch_us(\"timestamp\") AS ts FROM bx_dataset." +
+        table);
+    ASSERT_EQ(rows.size(), expected.size());
+    size_t differing = 0;
+    for (const json& r : rows) {
+      const auto it = expected.find(r["uuid"].get<std::string>());
+      ASSERT_NE(it, expected.end()) << r["uuid"];
+      const json got = {
+          {"event", r["event"]},
+          {"distinct_id", r["distinct_id"]},
+          {"person_id", r["person_id"]},
+          {"properties", json::parse(r["properties"].get<std::string>())},
+          {"person_properties", json::parse(r["person_properties"].get<std::string>())},
+          {"team_id", std::stoll(r["team_id"].get<std::string>())},
+          {"timestamp", std::stoll(r["ts"].get<std::string>())}};
+      if (got != it->second && ++differing <= 3) {
+        ADD_FAILURE() << "row " << r["uuid"] << ": " << got.dump() << " vs " << it->second.dump();
+      }
+    }
+    EXPECT_EQ(differing, 0u);
+  }
+
+  static constexpr uint64_t kEvents = 40000;
+  static constexpr uint64_t kBigEvents = testing::kSanitized ? kEvents : 200000;
+  static testing::TempDir* dir_;
+  std::string url_;
+  json key_;
+  HttpClient http_;
+};
+testing::TempDir* BigQueryDestination::dir_ = nullptr;
+
+TEST_F(BigQueryDestination, EventsAreExactlyOnceThroughRerunsAndBackfills) {
+  const ExportDefinition def = Definition("events", Config("events"));
+  Run(def, AllHours(), "big.db");
+  const std::string counts =
+      "SELECT count(*) AS n, count(DISTINCT uuid) AS d FROM bx_dataset.events";
+  EXPECT_EQ(Sql(counts)[0],
+            json({{"n", std::to_string(kBigEvents)}, {"d", std::to_string(kBigEvents)}}));
+  Run(def, {5}, "big.db");         // a rerun of one hour
+  Run(def, AllHours(), "big.db");  // a backfill of the day
+  EXPECT_EQ(Sql(counts)[0],
+            json({{"n", std::to_string(kBigEvents)}, {"d", std::to_string(kBigEvents)}}));
+  EXPECT_EQ(Count("SELECT count(*) FROM bx_dataset.events WHERE bq_ingested_timestamp IS NULL"), 0);
+  // Stage tables are dropped after each run.
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '%bx_stage%'"),
+      0);
+}
+
+TEST_F(BigQueryDestination, EveryValueArrivesAsJsonOrAsString) {
+  Run(Definition("events", Config("as_json", true)), AllHours());
+  ExpectTableHoldsEvents("as_json", "events.db");
+  Run(Definition("events", Config("as_string", false), "day"), {0});
+  ExpectTableHoldsEvents("as_string", "events.db");
+  const json types =
+      Sql("SELECT table_name, data_type FROM information_schema.columns WHERE column_name = "
+          "'properties' AND table_name IN ('as_json', 'as_string') ORDER BY table_name");
+  EXPECT_EQ(types, json::parse(R"([{"table_name":"as_json","data_type":"JSON"},)"
+                               R"({"table_name":"as_string","data_type":"VARCHAR"}])"));
+}
+
+// A response lost after BigQuery acted (the load taken, the query run): the request is sent
+// again under the same job id, BigQuery says 409, the job is looked up, and nothing doubles.
+TEST_F(BigQueryDestination, AnAnswerLostAfterBigQueryActedDoesNotLoadTwice) {
+  const std::string upload = "/upload/bigquery/v2/projects/bx-test/jobs$";
+  Control("POST", "/_fake/faults",
+          {{"path_regex", upload},
+           {"upload_type", "multipart"},
+           {"after_action", true},
+           {"drop_connection", true}});
+  Control("POST", "/_fake/faults",
+          {{"method", "POST"},
+           {"path_regex", "^/bigquery/v2/projects/bx-test/jobs$"},
+           {"after_action", true},
+           {"status", 503}});
+  const ExportDefinition hourly = Definition("events", Config("lost"));
+  Run(hourly, {0});  // one hour: a multipart upload
+  // The day in one interval: a resumable upload in several chunks, its last answer lost.
+  Control("POST", "/_fake/faults",
+          {{"path_regex", upload},
+           {"resumable_phase", "final"},
+           {"after_action", true},
+           {"drop_connection", true}});
+  Run(Definition("events", Config("lost_day"), "day"), {0});
+  const json stats = Control("GET", "/_fake/stats", json());
+  EXPECT_GE(stats["duplicates_409"].get<int>(), 2) << stats.dump();
+  EXPECT_EQ(stats["faults_fired"].get<int>(), 3) << stats.dump();
+  const auto expected =
+      testing::WarehouseEventsByUuid(dir_->path() / "events.db", {kDay0, kDay0 + kHour});
+  EXPECT_EQ(Count("SELECT count(DISTINCT uuid) FROM bx_dataset.lost"),
+            static_cast<int64_t>(expected.size()));
+  EXPECT_EQ(Count("SELECT count(*) FROM bx_dataset.lost"), static_cast<int64_t>(expected.size()));
+  ExpectTableHoldsEvents("lost_day", "events.db");
+}
+
+TEST_F(BigQueryDestination, PersonsAndSessionsMergeToTheirFinalStateInAnyOrder) {
+  for (const auto& [model, key, columns] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"persons", "distinct_id",
+            "person_id, CAST(properties AS VARCHAR), person_version, person_distinct_id_version, "
+            "is_deleted"},
+           {"sessions", "session_id",
+            "distinct_id, start_timestamp, end_timestamp, pageview_count, autocapture_count, "
+            "entry_current_url, end_current_url, is_bounce, _inserted_at"}}) {
+    Run(Definition(model, Config(model + "_daily"), "day"), {0});
+    std::vector<int> hours;
+    for (int h = 12; h < 24; ++h) hours.push_back(h);
+    for (int h = 0; h < 12; ++h) hours.push_back(h);
+    hours.push_back(3);
+    Run(Definition(model, Config(model + "_hourly")), hours);
+    const std::string select = "SELECT team_id, " + key + ", " + columns + " FROM bx_dataset.";
+    EXPECT_EQ(Count("SELECT count(*) FROM ((" + select + model + "_daily EXCEPT ALL " + select +
+                    model + "_hourly) UNION ALL (" + select + model + "_hourly EXCEPT ALL " +
+                    select + model + "_daily)) d"),
+              0)
+        << model;
+    EXPECT_GT(Count("SELECT count(*) FROM bx_dataset." + model + "_hourly"), 1000) << model;
+  }
+}
+
+// What fails for good says so with BigQuery's words and never shows the key; what is transient
+// is retried within the call or fails the run retryable.
+TEST_F(BigQueryDestination, FailuresAreClassedAndNeverShowTheKey) {
+  auto failure = [&](const json& config, const std::string& model = "events") -> Error {
+    try {
+      Run(Definition(model, config), {0});
+    } catch (const Error& e) {
+      const std::string key_body = key_["private_key"].get<std::string>().substr(40, 60);
+      EXPECT_EQ(e.message().find(key_body), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find("Bearer"), std::string::npos) << e.message();
+      return e;
+    }
+    ADD_FAILURE() << "the run succeeded";
+    return Error(ErrorKind::kInternal, "none", "");
+  };
+  json unknown_key = Config("events");
+  unknown_key["private_key"] = testing::NewRsaKeyPem();
+  Error e = failure(unknown_key);
+  EXPECT_EQ(e.type(), "BigQueryAuthFailed") << e.Describe();
+  EXPECT_FALSE(e.retryable());
+  EXPECT_NE(e.message().find("Invalid JWT Signature"), std::string::npos) << e.message();
+
+  json no_dataset = Config("events");
+  no_dataset["dataset_id"] = "missing";
+  e = failure(no_dataset);
+  EXPECT_EQ(e.type(), "BigQueryNotFound") << e.Describe();
+  EXPECT_FALSE(e.retryable());
+  EXPECT_NE(e.message().find("missing"), std::string::npos) << e.message();
+
+  json other_project = Config("events");
+  other_project["project_id"] = "someone-else";
+  e = failure(other_project);
+  EXPECT_EQ(e.type(), "BigQueryAccessDenied") << e.Describe();
+  EXPECT_FALSE(e.retryable());
+
+  // A job that ends with a transient error: the run fails retryable; its retry loads once.
+  Control("POST", "/_fake/job_faults", {{"job_type", "LOAD"}, {"reason", "backendError"}});
+  e = failure(Config("events"));
+  EXPECT_EQ(e.type(), "BigQueryUnavailable") << e.Describe();
+  EXPECT_TRUE(e.retryable());
+  // Throttling and 5xx answers, an expired token: retried within the run.
+  Control("POST", "/_fake/faults",
+          {{"path_regex", "^/bigquery/"},
+           {"status", 403},
+           {"reason", "rateLimitExceeded"},
+           {"times", 2}});
+  Control("POST", "/_fake/faults", {{"path_regex", "^/bigquery/"}, {"status", 503}, {"times", 2}});
+  Control("POST", "/_fake/tokens/expire", json::object());
+  Run(Definition("events", Config("events")), {0});
+  const auto expected =
+      testing::WarehouseEventsByUuid(dir_->path() / "events.db", {kDay0, kDay0 + kHour});
+  EXPECT_EQ(Count("SELECT count(*) FROM bx_dataset.events"), static_cast<int64_t>(expected.size()));
+}
+
+}  // namespace
+}  // namespace bx
