@@ -160,4 +160,14 @@ std::string PrintableText(std::string_view text, size_t max_bytes) {
   return out;
 }
 
+std::string MaskSecrets(std::string text, std::initializer_list<std::string_view> secrets) {
+  for (std::string_view secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at = 0; (at = text.find(secret, at)) != std::string::npos; at += 3) {
+      text.replace(at, secret.size(), "***");
+    }
+  }
+  return text;
+}
+
 }  // namespace bx

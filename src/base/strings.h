@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,5 +33,9 @@ std::string JsonQuote(std::string_view text);
 // (U+FFFD for each invalid byte), control characters as spaces, at most `max_bytes` bytes
 // (cut at a character boundary, "..." added).
 std::string PrintableText(std::string_view text, size_t max_bytes);
+
+// `text` with every occurrence of each non-empty secret replaced by "***": for messages that
+// may quote what we sent (a server echoing a statement that held a key).
+std::string MaskSecrets(std::string text, std::initializer_list<std::string_view> secrets);
 
 }  // namespace bx

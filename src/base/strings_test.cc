@@ -38,5 +38,13 @@ TEST(Strings, PrintableTextIsOneLineOfValidUtf8WithinItsSize) {
   EXPECT_EQ(PrintableText("", 10), "");
 }
 
+TEST(Strings, MaskSecretsHidesEveryOccurrence) {
+  EXPECT_EQ(MaskSecrets("key=s3cr3t and s3cr3ts3cr3t; tok", {"s3cr3t", "", "tok"}),
+            "key=*** and ******; ***");
+  // A secret that contains the mask is not replaced again and again.
+  EXPECT_EQ(MaskSecrets("a*b", {"*"}), "a***b");
+  EXPECT_EQ(MaskSecrets("nothing here", {"s3cr3t"}), "nothing here");
+}
+
 }  // namespace
 }  // namespace bx

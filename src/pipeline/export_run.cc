@@ -3,20 +3,13 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <random>
 
+#include "base/random_id.h"
 #include "pipeline/deduplicator.h"
 #include "pipeline/read_ahead.h"
 
 namespace bx {
-namespace {
-
-std::string RandomAttemptId() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  return fmt::format("{:016x}{:016x}", random(), random());
-}
-
-}  // namespace
+namespace {}  // namespace
 
 RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, Source& source,
                          Destination& destination, const std::atomic<bool>* cancel,
@@ -43,7 +36,7 @@ RunResult ExportInterval(const ExportDefinition& def, const Interval& interval, 
   target.team_id = query.team_id;
   target.include_events = query.include_events;
   target.exclude_events = query.exclude_events;
-  target.attempt_id = attempt_id.empty() ? RandomAttemptId() : attempt_id;
+  target.attempt_id = attempt_id.empty() ? RandomHex() : attempt_id;
 
   std::unique_ptr<IntervalWriter> writer = destination.Open(target);
   DeliveryReport report;

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <random>
 #include <thread>
 
 #include "base/log.h"
+#include "base/random_id.h"
 
 namespace bx {
 namespace {
@@ -48,10 +48,7 @@ Error Sorted(const std::string& reason, long status, const std::string& message,
   return Error(kind, type, fmt::format("{}: {} ({})", what, message, detail));
 }
 
-std::string NewBoundary() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  return fmt::format("bx_{:016x}{:016x}", random(), random());
-}
+std::string NewBoundary() { return "bx_" + RandomHex(); }
 
 }  // namespace
 

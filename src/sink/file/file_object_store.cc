@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <random>
 
 #include <fmt/format.h>
 
 #include "base/error.h"
 #include "base/log.h"
+#include "base/random_id.h"
 #include "sink/file/dir_file_sink.h"
 #include "sink/file/dir_handle.h"
 
@@ -19,11 +19,6 @@ namespace {
 // ".bx-staging-<base_name>-<random>": a directory beside the interval's files where a run writes
 // them until it publishes them by rename (same file system, so each rename is atomic).
 std::string StagingPrefix(const std::string& base_name) { return ".bx-staging-" + base_name + "-"; }
-
-std::string RandomSuffix() {
-  std::random_device random;
-  return fmt::format("{:08x}{:08x}", random(), random());
-}
 
 class FileStagedObjects : public StagedObjects {
  public:
@@ -35,7 +30,7 @@ class FileStagedObjects : public StagedObjects {
     const std::string name = NameIn(key);
     if (!staging_) {
       dir_ = DirHandle::OpenRoot(root_, true)->Enter(prefix_, true, key);
-      const std::string staging_name = StagingPrefix(base_) + RandomSuffix();
+      const std::string staging_name = StagingPrefix(base_) + RandomHex();
       if (::mkdirat(dir_->fd(), staging_name.c_str(), 0700) != 0) {
         throw FileError("cannot create directory", dir_->path() / staging_name, errno);
       }
@@ -132,7 +127,7 @@ std::unique_ptr<StagedObjects> FileObjectStore::Stage(const std::string& prefix,
 void FileObjectStore::Check() {
   // Creating the directory and a probe file proves it exists (or can be made) and is writable.
   DirHandle root = *DirHandle::OpenRoot(root_, true);
-  const std::string probe = ".batch-export-check-" + RandomSuffix();  // checks may run at once
+  const std::string probe = ".batch-export-check-" + RandomHex();  // checks may run at once
   DirFileSink sink(root.Dup(), probe);
   sink.Append("batch-export check\n");
   sink.Finish();

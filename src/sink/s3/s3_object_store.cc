@@ -1,12 +1,12 @@
 #include "sink/s3/s3_object_store.h"
 
 #include <algorithm>
-#include <random>
 
 #include <fmt/format.h>
 
 #include "base/error.h"
 #include "base/log.h"
+#include "base/random_id.h"
 #include "sink/s3/crypto.h"
 
 namespace bx::s3 {
@@ -24,13 +24,6 @@ bool IsValidUtf8(std::string_view s) {
     i += n;
   }
   return true;
-}
-
-std::string RandomHex() {
-  std::random_device random;
-  std::string out;
-  for (int i = 0; i < 4; ++i) out += fmt::format("{:08x}", random());
-  return out;
 }
 
 // One interval's objects in a bucket: each finished object is a body held for one PUT or a

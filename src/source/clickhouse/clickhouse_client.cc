@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <random>
+
+#include "base/random_id.h"
+#include "base/strings.h"
 
 namespace bx {
 namespace {
@@ -71,13 +73,9 @@ std::string Trimmed(std::string_view body) {
 
 Error ClickHouseErrorOf(long http_status, std::string_view body, const ClickHouseConfig& config) {
   const std::optional<int> code = CodeOf(body);
-  std::string message = config.Describe() + ": " + Trimmed(body);
-  if (!config.password.empty()) {
-    // The server does not echo passwords, but a message must never carry one.
-    for (size_t at; (at = message.find(config.password)) != std::string::npos;) {
-      message.replace(at, config.password.size(), "***");
-    }
-  }
+  // The server does not echo passwords, but a message must never carry one.
+  const std::string message =
+      MaskSecrets(config.Describe() + ": " + Trimmed(body), {config.password});
   if (http_status == 401 || http_status == 403 || (code && IsAuthCode(*code))) {
     return Error(ErrorKind::kNonRetryable, kAuthType,
                  message + " (check the user and password of the --source URL)");
@@ -96,10 +94,7 @@ Error ClickHouseErrorOf(long http_status, std::string_view body, const ClickHous
       fmt::format("{} answered HTTP {}: {}", config.Describe(), http_status, Trimmed(body)));
 }
 
-std::string NewQueryId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("bx-{:016x}{:016x}", rng(), rng());
-}
+std::string NewQueryId() { return "bx-" + RandomHex(); }
 
 // A reader holds up to two streams (the piece it reads and the next one), each a connection for
 // as long as it runs, and there are up to 64 workers: connections are never what a stream waits
