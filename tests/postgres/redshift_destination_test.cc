@@ -17,8 +17,8 @@
 #include "rgw_support.h"
 #include "sink/all/destinations.h"
 #include "sink/redshift/redshift_config.h"
-#include "sink/redshift/redshift_copy_staging.h"
 #include "sink/redshift/redshift_sql.h"
+#include "sink/s3/interval_staging.h"
 #include "sink/s3/s3_client.h"
 #include "source/embedded/event_store.h"
 #include "source/embedded/sample_loader.h"
@@ -314,7 +314,7 @@ TEST_F(RedshiftCopyMode, StagedFilesAndManifestHoldTheIntervalAsGzipJsonLines) {
   IntervalTarget target;
   target.interval = day;
   target.schema = &TableSchema(Model::kEvents);
-  RedshiftCopyStaging staging(*config.copy, target, StagingSegment(schema_, "events"));
+  S3IntervalStaging staging(config.copy->staging, target, StagingSegment(schema_, "events"));
   EmbeddedSource source(dir_->path() / "events.db");
   ExportQuery query;
   query.layout = Layout::kTables;
@@ -323,8 +323,11 @@ TEST_F(RedshiftCopyMode, StagedFilesAndManifestHoldTheIntervalAsGzipJsonLines) {
   RecordBatch batch(*target.schema);
   while (reader->Next(batch)) staging.Write(batch);
   DeliveryReport report;
-  const std::optional<std::string> manifest_url = staging.Finish(report);
+  std::vector<std::pair<std::string, uint64_t>> entries;
+  for (const StagedFile& f : staging.Finish(report)) entries.emplace_back(f.url, f.bytes);
   EXPECT_EQ(report.rows, kEvents);
+  const std::optional<std::string> manifest_url =
+      staging.PutBeside(".redshift-manifest.json", RedshiftManifest(entries));
 
   const std::string prefix = "staging/2024/" + schema_ + ".events/";
   ASSERT_EQ(manifest_url,

@@ -3,21 +3,14 @@
 #include "base/error.h"
 #include "core/json_fields.h"
 #include "sink/destination_registry.h"
+#include "sink/s3/interval_staging.h"
 
 namespace bx {
 namespace {
 
-constexpr int64_t kDefaultStagedFileMb = 64;
-
 RedshiftCopyInputs ParseCopyInputs(const nlohmann::json& json) {
   nlohmann::json inputs = json;
   JsonFields fields(json, "destination.config.copy_inputs");
-  // COPY reads what we write: gzip JSON lines, in files it can load in parallel.
-  for (const char* fixed : {"file_format", "compression", "legacy_parquet_extension"}) {
-    if (fields.Has(fixed)) {
-      throw InvalidArgument(fields.Path(fixed), "is fixed in copy mode (gzip JSON lines)");
-    }
-  }
   RedshiftCopyInputs copy;
   copy.iam_role = fields.OptionalString("iam_role").value_or("");
   RejectControlCharacters(copy.iam_role, fields.Path("iam_role"));
@@ -26,11 +19,7 @@ RedshiftCopyInputs ParseCopyInputs(const nlohmann::json& json) {
                           "'" + copy.iam_role + "' is not an IAM role ARN (arn:aws:iam::...)");
   }
   inputs.erase("iam_role");
-  inputs["file_format"] = "JSONLines";
-  inputs["compression"] = "gzip";
-  if (!fields.Has("max_file_size_mb")) inputs["max_file_size_mb"] = kDefaultStagedFileMb;
-  JsonFields staging(inputs, "destination.config.copy_inputs");
-  copy.staging = ParseS3DestinationConfig(staging, inputs.contains("endpoint_url"));
+  copy.staging = ParseStagingConfig(inputs, "destination.config.copy_inputs");
   if (copy.iam_role.empty() && copy.staging.aws_access_key_id.empty()) {
     throw InvalidArgument(fields.Path("iam_role"),
                           "is required unless aws_access_key_id and aws_secret_access_key are "

@@ -5,13 +5,14 @@
 #include <memory>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "io/postgres/pg_connection.h"
 #include "sink/postgres/postgres_config.h"
 #include "sink/postgres/postgres_table.h"
 #include "sink/postgres/table_values.h"
 #include "sink/redshift/redshift_config.h"
-#include "sink/redshift/redshift_copy_staging.h"
 #include "sink/redshift/redshift_sql.h"
+#include "sink/s3/interval_staging.h"
 
 namespace bx {
 namespace {
@@ -47,8 +48,8 @@ class RedshiftIntervalWriter : public IntervalWriter {
       insert_into_ = kStage;
     }
     if (config_.copy) {
-      staging_ = std::make_unique<RedshiftCopyStaging>(*config_.copy, target_,
-                                                       StagingSegment(pg.schema, pg.table_name));
+      staging_ = std::make_unique<S3IntervalStaging>(config_.copy->staging, target_,
+                                                     StagingSegment(pg.schema, pg.table_name));
     }
     rows_per_insert_ = std::max<size_t>(
         1, std::min(kMaxRowsPerInsert, kMaxParameters / std::max<size_t>(1, columns_.size())));
@@ -77,7 +78,11 @@ class RedshiftIntervalWriter : public IntervalWriter {
   DeliveryReport Commit() override {
     DeliveryReport report;
     if (staging_) {
-      if (const auto manifest = staging_->Finish(report)) Copy(*manifest);
+      std::vector<std::pair<std::string, uint64_t>> entries;
+      for (const StagedFile& f : staging_->Finish(report)) entries.emplace_back(f.url, f.bytes);
+      if (!entries.empty()) {
+        Copy(staging_->PutBeside(".redshift-manifest.json", RedshiftManifest(entries)));
+      }
     } else {
       Flush();
       report.rows = rows_;
@@ -124,20 +129,15 @@ class RedshiftIntervalWriter : public IntervalWriter {
       conn_->ExecText(RedshiftCopySql(insert_into_, *target_.schema, columns_, manifest_url, auth,
                                       copy.staging.region));
     } catch (const Error& e) {
-      std::string message = e.message();
-      for (const std::string& secret : {auth.secret_access_key, auth.session_token}) {
-        for (size_t at; !secret.empty() && (at = message.find(secret)) != std::string::npos;) {
-          message.replace(at, secret.size(), "***");
-        }
-      }
-      throw Error(e.kind(), e.type(), message);
+      throw Error(e.kind(), e.type(),
+                  MaskSecrets(e.message(), {auth.secret_access_key, auth.session_token}));
     }
   }
 
   RedshiftConfig config_;
   IntervalTarget target_;
   std::unique_ptr<pg::Connection> conn_;
-  std::unique_ptr<RedshiftCopyStaging> staging_;  // copy mode
+  std::unique_ptr<S3IntervalStaging> staging_;  // copy mode
   std::string table_, insert_into_;
   std::vector<CopyColumn> columns_;
   TableValueText values_;

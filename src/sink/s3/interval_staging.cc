@@ -1,13 +1,34 @@
-#include "sink/redshift/redshift_copy_staging.h"
+#include "sink/s3/interval_staging.h"
 
 #include <spdlog/spdlog.h>
 
 #include "base/error.h"
+#include "core/json_fields.h"
 #include "core/object_key.h"
 #include "sink/objects/object_store_destination.h"
-#include "sink/redshift/redshift_sql.h"
 
 namespace bx {
+namespace {
+
+constexpr int64_t kDefaultStagedFileMb = 64;
+
+}  // namespace
+
+S3DestinationConfig ParseStagingConfig(const nlohmann::json& config, const std::string& path) {
+  if (!config.is_object()) throw InvalidArgument(path, "must be an object");
+  nlohmann::json inputs = config;
+  // COPY reads what we write: gzip JSON lines, in files it can load in parallel.
+  for (const char* fixed : {"file_format", "compression", "legacy_parquet_extension"}) {
+    if (inputs.contains(fixed)) {
+      throw InvalidArgument(path + "." + fixed, "is fixed for staged files (gzip JSON lines)");
+    }
+  }
+  inputs["file_format"] = "JSONLines";
+  inputs["compression"] = "gzip";
+  if (!inputs.contains("max_file_size_mb")) inputs["max_file_size_mb"] = kDefaultStagedFileMb;
+  JsonFields fields(inputs, path);
+  return ParseS3DestinationConfig(fields, inputs.contains("endpoint_url"));
+}
 
 std::string StagingSegment(const std::string& schema, const std::string& table) {
   std::string segment = schema + "." + table;
@@ -19,58 +40,64 @@ std::string StagingSegment(const std::string& schema, const std::string& table) 
   return segment;
 }
 
-RedshiftCopyStaging::RedshiftCopyStaging(const RedshiftCopyInputs& inputs,
-                                         const IntervalTarget& target,
-                                         const std::string& table_segment)
-    : store_(MakeS3ObjectStore(inputs.staging)) {
-  FileOutput output = inputs.staging.output;
+S3IntervalStaging::S3IntervalStaging(const S3DestinationConfig& staging,
+                                     const IntervalTarget& target, const std::string& segment)
+    : store_(MakeS3ObjectStore(staging)) {
+  FileOutput output = staging.output;
   std::string& prefix = output.keys.prefix_template;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  prefix += (prefix.empty() ? "" : "/") + table_segment;
+  prefix += (prefix.empty() ? "" : "/") + segment;
   const IntervalKeys keys(output.keys, target.interval, target.schema->table, nullptr);
-  manifest_key_ = JoinKey(keys.prefix(), keys.base_name() + ".redshift-manifest.json");
+  prefix_ = keys.prefix();
+  base_name_ = keys.base_name();
   // The files' own manifest (written when they are split) goes with them.
   files_manifest_key_ = keys.ManifestKey();
   files_destination_ = std::make_unique<ObjectStoreDestination>(store_, std::move(output));
   files_ = files_destination_->Open(target);
 }
 
-RedshiftCopyStaging::~RedshiftCopyStaging() { Abort(); }
+S3IntervalStaging::~S3IntervalStaging() { Abort(); }
 
-void RedshiftCopyStaging::Write(const RecordBatch& batch) { files_->Write(batch); }
+void S3IntervalStaging::Write(const RecordBatch& batch) { files_->Write(batch); }
 
-std::optional<std::string> RedshiftCopyStaging::Finish(DeliveryReport& report) {
+std::vector<StagedFile> S3IntervalStaging::Finish(DeliveryReport& report) {
   const DeliveryReport files = files_->Commit();
   files_.reset();
   report.rows = files.rows;
   report.bytes = files.bytes;
   report.repaired_values = files.repaired_values;
-  std::vector<std::pair<std::string, uint64_t>> entries;
+  std::vector<StagedFile> staged;
   for (const DeliveredFile& f : files.files) {
     published_.push_back(f.key);
-    if (f.rows > 0) entries.emplace_back(store_->Locate(f.key), f.bytes);
+    if (f.rows > 0) staged.push_back({f.key, store_->Locate(f.key), f.bytes});
   }
   published_.push_back(files_manifest_key_);
-  if (entries.empty()) return std::nullopt;
-  published_.push_back(manifest_key_);
-  auto sink = store_->OpenObject(manifest_key_);
-  sink->Append(RedshiftManifest(entries));
-  sink->Finish();
-  return store_->Locate(manifest_key_);
+  return staged;
 }
 
-void RedshiftCopyStaging::Remove() {
+std::string S3IntervalStaging::PutBeside(const std::string& suffix, std::string_view content) {
+  const std::string key = JoinKey(prefix_, base_name_ + suffix);
+  published_.push_back(key);
+  auto sink = store_->OpenObject(key);
+  sink->Append(content);
+  sink->Finish();
+  return store_->Locate(key);
+}
+
+std::string S3IntervalStaging::Location() const { return store_->Locate(prefix_) + "/"; }
+
+void S3IntervalStaging::Remove() {
   if (!published_.empty()) store_->client().DeleteObjects(published_);
   published_.clear();
 }
 
-void RedshiftCopyStaging::Abort() noexcept {
+void S3IntervalStaging::Abort() noexcept {
   if (files_) files_->Abort();
   files_.reset();
   try {
     Remove();
   } catch (const Error& e) {
-    spdlog::warn("cannot delete the staged files of a failed Redshift COPY: {}", e.Describe());
+    spdlog::warn("cannot delete the staged files of a failed COPY: {}", e.Describe());
   }
 }
 
