@@ -46,8 +46,6 @@ class BigQueryIntervalWriter : public IntervalWriter {
                          const std::atomic<bool>* cancel)
       : config_(config), target_(target), api_(config) {
     api_.SetCancel(cancel);
-    const Schema& schema = *target_.schema;
-    ingested_timestamp_ = schema.table == "events";
     table_ = BigQueryTableName(config_, config_.table_id);
     columns_ = TableColumns();
     stage_id_ = StageTableId(config_.table_id, target_.attempt_id);
@@ -102,7 +100,7 @@ class BigQueryIntervalWriter : public IntervalWriter {
              {"datasetId", config_.dataset_id},
              {"tableId", config_.table_id}}},
            {"schema",
-            {{"fields", BigQueryFields(schema, config_.use_json_type, ingested_timestamp_)}}}});
+            {{"fields", BigQueryFields(schema, config_.use_json_type, true)}}}});
       table = api_.GetTable(config_.table_id);
       if (!table) {
         throw Error(ErrorKind::kRetryable, "BigQueryUnavailable",
@@ -127,10 +125,9 @@ class BigQueryIntervalWriter : public IntervalWriter {
                                 config_.Where(), schema.fields[needed].name));
       }
     }
-    ingested_timestamp_ =
-        ingested_timestamp_ && std::any_of(fields.begin(), fields.end(), [](const auto& f) {
-          return f.value("name", "") == kIngestedTimestamp;
-        });
+    ingested_timestamp_ = std::any_of(fields.begin(), fields.end(), [](const auto& f) {
+      return f.value("name", "") == kIngestedTimestamp;
+    });
     return columns;
   }
 
@@ -193,7 +190,7 @@ class BigQueryIntervalWriter : public IntervalWriter {
   BigQueryApi api_;
   std::string table_, stage_id_;
   std::vector<size_t> columns_;
-  bool ingested_timestamp_ = false;
+  bool ingested_timestamp_ = false;  // the table has bq_ingested_timestamp
   bool stage_created_ = false;
   bool committed_ = false;
   BigQueryLoadUpload* upload_ = nullptr;  // owned by encoder_
