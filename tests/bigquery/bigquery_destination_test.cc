@@ -3,6 +3,7 @@
 // DuckDB: events exactly once through reruns, backfills and lost answers, persons and sessions
 // merged to their final state, and how failures are classed.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -10,11 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/random_id.h"
 #include "e2e_support.h"
 #include "io/http_client.h"
 #include "pipeline/export_run.h"
 #include "postgres/warehouse_events.h"
 #include "sink/all/destinations.h"
+#include "sink/bigquery/bigquery_api.h"
+#include "sink/bigquery/bigquery_config.h"
 #include "source/embedded/event_store.h"
 #include "source/embedded/sample_loader.h"
 #include "testing/rsa_test_keys.h"
@@ -286,6 +290,59 @@ TEST_F(BigQueryDestination, FailuresAreClassedAndNeverShowTheKey) {
   const auto expected =
       testing::WarehouseEventsByUuid(dir_->path() / "events.db", {kDay0, kDay0 + kHour});
   EXPECT_EQ(Count("SELECT count(*) FROM bx_dataset.events"), static_cast<int64_t>(expected.size()));
+}
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+// Against real BigQuery, only when BIGQUERY_TEST_KEY_FILE (a service account's JSON key) is set
+// (README, "BigQuery"), with BIGQUERY_TEST_DATASET (an existing dataset the account may write).
+// Creates and deletes a table of its own.
+class BigQueryLive : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (Env("BIGQUERY_TEST_KEY_FILE").empty()) GTEST_SKIP() << "BIGQUERY_TEST_KEY_FILE is not set";
+    EventStore store(dir_.path() / "events.db");
+    LoadSampleEvents(store, {5000, kDay0, kDay0 + 24 * kHour, 1, 7});
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(BigQueryLive, EventsAreExactlyOnceThroughARerun) {
+  json config = json::parse(e2e::ReadFile(Env("BIGQUERY_TEST_KEY_FILE")));
+  const std::string table = "bx_live_" + RandomHex().substr(0, 12);
+  config["dataset_id"] = Env("BIGQUERY_TEST_DATASET");
+  config["table_id"] = table;
+  const ExportDefinition def =
+      ParseValidExport({{"name", "bq live"},
+                        {"model", "events"},
+                        {"interval", "hour"},
+                        {"destination", {{"type", "BigQuery"}, {"config", config}}}});
+  EmbeddedSource source(dir_.path() / "events.db");
+  auto destination = MakeDestination(def);
+  for (int h : {0, 1, 0}) {
+    ExportInterval(def, {kDay0 + h * kHour, kDay0 + (h + 1) * kHour}, source, *destination);
+  }
+  const size_t expected =
+      testing::WarehouseEventsByUuid(dir_.path() / "events.db", {kDay0, kDay0 + 2 * kHour}).size();
+  const BigQueryConfig parsed = ParseBigQueryConfig(config);
+  BigQueryApi api(parsed);
+  const std::string qualified =
+      "`" + parsed.project_id + "." + parsed.dataset_id + "." + table + "`";
+  // The query fails (and WaitForJob throws) unless every event is there once.
+  const json job = {
+      {"jobReference", {{"projectId", parsed.project_id}, {"jobId", "bx_live_" + RandomHex()}}},
+      {"configuration",
+       {{"query",
+         {{"useLegacySql", false},
+          {"query", fmt::format("SELECT IF(count(*) = {0} AND count(DISTINCT uuid) = {0}, 'ok', "
+                                "ERROR(FORMAT('%d rows, %d uuids', count(*), count(DISTINCT "
+                                "uuid)))) FROM {1}",
+                                expected, qualified)}}}}}};
+  EXPECT_NO_THROW(api.WaitForJob(api.InsertJob(job)));
+  api.DeleteTable(table);
 }
 
 }  // namespace

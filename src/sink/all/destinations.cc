@@ -5,6 +5,7 @@
 #include "sink/postgres/postgres_destination.h"
 #include "sink/redshift/redshift_destination.h"
 #include "sink/s3/s3_destination.h"
+#include "sink/snowflake/snowflake_destination.h"
 
 namespace bx {
 
@@ -16,6 +17,7 @@ DestinationRegistry& Destinations() {
     RegisterPostgresDestination(*r);
     RegisterRedshiftDestination(*r);
     RegisterBigQueryDestination(*r);
+    RegisterSnowflakeDestination(*r);
     return r;
   }();
   return *registry;
