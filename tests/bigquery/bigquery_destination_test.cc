@@ -21,6 +21,7 @@
 #include "sink/bigquery/bigquery_config.h"
 #include "source/embedded/event_store.h"
 #include "source/embedded/sample_loader.h"
+#include "testing/log_capture.h"
 #include "testing/rsa_test_keys.h"
 #include "testing/sanitizers.h"
 #include "testing/temp_dir.h"
@@ -241,6 +242,7 @@ TEST_F(BigQueryDestination, PersonsAndSessionsMergeToTheirFinalStateInAnyOrder) 
 // What fails for good says so with BigQuery's words and never shows the key; what is transient
 // is retried within the call or fails the run retryable.
 TEST_F(BigQueryDestination, FailuresAreClassedAndNeverShowTheKey) {
+  testing::LogCapture log;
   auto failure = [&](const json& config, const std::string& model = "events") -> Error {
     try {
       Run(Definition(model, config), {0});
@@ -273,6 +275,14 @@ TEST_F(BigQueryDestination, FailuresAreClassedAndNeverShowTheKey) {
   EXPECT_EQ(e.type(), "BigQueryAccessDenied") << e.Describe();
   EXPECT_FALSE(e.retryable());
 
+  // A 200 that is no JSON object (a proxy's page): a retryable failure, not a crash.
+  Control("POST", "/_fake/faults",
+          {{"path_regex", "/jobs"}, {"status", 200}, {"body", "<html>proxy</html>"}});
+  e = failure(Config("events"));
+  EXPECT_EQ(e.type(), "BigQueryUnavailable") << e.Describe();
+  EXPECT_TRUE(e.retryable());
+  EXPECT_NE(e.message().find("no JSON object"), std::string::npos) << e.message();
+
   // A job that ends with a transient error: the run fails retryable; its retry loads once.
   Control("POST", "/_fake/job_faults", {{"job_type", "LOAD"}, {"reason", "backendError"}});
   e = failure(Config("events"));
@@ -290,6 +300,13 @@ TEST_F(BigQueryDestination, FailuresAreClassedAndNeverShowTheKey) {
   const auto expected =
       testing::WarehouseEventsByUuid(dir_->path() / "events.db", {kDay0, kDay0 + kHour});
   EXPECT_EQ(Count("SELECT count(*) FROM bx_dataset.events"), static_cast<int64_t>(expected.size()));
+  // The retries were logged, with no key and no token (a JWT starts "eyJ").
+  const std::string logged = log.text();
+  EXPECT_NE(logged.find("retrying"), std::string::npos) << logged;
+  const std::string key_body = key_["private_key"].get<std::string>().substr(40, 60);
+  for (const std::string& secret : {key_body, std::string("Bearer"), std::string("eyJ")}) {
+    EXPECT_EQ(logged.find(secret), std::string::npos) << secret << " in " << logged;
+  }
 }
 
 std::string Env(const char* name) {

@@ -20,6 +20,7 @@
 #include "sink/snowflake/snowflake_api.h"
 #include "source/embedded/event_store.h"
 #include "source/embedded/sample_loader.h"
+#include "testing/log_capture.h"
 #include "testing/rsa_test_keys.h"
 #include "testing/sanitizers.h"
 #include "testing/temp_dir.h"
@@ -209,6 +210,7 @@ TEST_F(SnowflakeDestination, PersonsAndSessionsMergeToTheirFinalStateInAnyOrder)
 }
 
 TEST_F(SnowflakeDestination, FailuresAreClassedAndNeverShowTheKey) {
+  testing::LogCapture log;
   auto failure = [&](const json& config) -> Error {
     try {
       Run(Definition("events", config), {0});
@@ -230,6 +232,14 @@ TEST_F(SnowflakeDestination, FailuresAreClassedAndNeverShowTheKey) {
   e = failure(no_warehouse);
   EXPECT_FALSE(e.retryable()) << e.Describe();
 
+  // A 200 that is no JSON object (a proxy's page): a retryable failure, not a crash.
+  Control("POST", "/_fake/faults",
+          {{"statement_regex", "^CREATE TABLE"}, {"status", 200}, {"body", "<html>proxy</html>"}});
+  e = failure(Config("events"));
+  EXPECT_EQ(e.type(), "SnowflakeUnavailable") << e.Describe();
+  EXPECT_TRUE(e.retryable());
+  EXPECT_NE(e.message().find("no JSON object"), std::string::npos) << e.message();
+
   // Statements refused more often than a run retries them: the run fails retryable (the
   // service retries it later); the retry below loads the interval once.
   Control("POST", "/_fake/faults",
@@ -245,6 +255,14 @@ TEST_F(SnowflakeDestination, FailuresAreClassedAndNeverShowTheKey) {
       testing::WarehouseEventsByUuid(dir_->path() / "events.db", {kDay0, kDay0 + kHour});
   EXPECT_EQ(Count("SELECT count(*) FROM " + Table("events")),
             static_cast<int64_t>(expected.size()));
+  // The retries were logged, with no key and no token (a JWT starts "eyJ").
+  const std::string logged = log.text();
+  EXPECT_NE(logged.find("retrying"), std::string::npos) << logged;
+  const std::string key = Config("events")["private_key"];
+  for (const std::string& secret :
+       {key.substr(40, 60), std::string("Bearer"), std::string("eyJ")}) {
+    EXPECT_EQ(logged.find(secret), std::string::npos) << secret << " in " << logged;
+  }
 }
 
 // With a stage: the interval's files on S3 and COPY INTO, then the same move.

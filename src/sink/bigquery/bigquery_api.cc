@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/random_id.h"
+#include "base/strings.h"
 
 namespace bx {
 namespace {
@@ -49,6 +50,30 @@ Error Sorted(const std::string& reason, long status, const std::string& message,
 }
 
 std::string NewBoundary() { return "bx_" + RandomHex(); }
+
+// A 2xx answer's JSON object; anything else (a proxy's HTML page, a cut body) is a retryable
+// failure of the call, not a crash.
+nlohmann::json JsonAnswer(const HttpResponse& response, const std::string& what) {
+  nlohmann::json json = nlohmann::json::parse(response.body, nullptr, false);
+  if (!json.is_object()) {
+    throw Error(ErrorKind::kRetryable, "BigQueryUnavailable",
+                fmt::format("{}: an answer HTTP {} that is no JSON object: {}", what,
+                            response.status, PrintableText(response.body, 200)));
+  }
+  return json;
+}
+
+// A job resource: an object with its jobReference.jobId and a status object.
+nlohmann::json JobAnswer(const HttpResponse& response, const std::string& what) {
+  nlohmann::json job = JsonAnswer(response, what);
+  const auto& reference = job["jobReference"];
+  if (!reference.is_object() || !reference.contains("jobId") || !reference["jobId"].is_string() ||
+      !job["status"].is_object()) {
+    throw Error(ErrorKind::kRetryable, "BigQueryUnavailable",
+                what + ": an answer without the job's jobReference.jobId and status");
+  }
+  return job;
+}
 
 }  // namespace
 
@@ -156,7 +181,7 @@ std::optional<nlohmann::json> BigQueryApi::GetTable(const std::string& table_id)
     if (error.message().find("Not found: Dataset") != std::string::npos) throw error;
     return std::nullopt;
   }
-  return nlohmann::json::parse(response.body);
+  return JsonAnswer(response, "tables.get " + table_id);
 }
 
 bool BigQueryApi::InsertTable(const nlohmann::json& table) {
@@ -190,7 +215,7 @@ nlohmann::json BigQueryApi::InsertJob(const nlohmann::json& job) {
                                       body,
                                       {409}});
   if (response.status == 409) return GetJob(id);  // an earlier try of this request got there
-  return nlohmann::json::parse(response.body);
+  return JobAnswer(response, "jobs.insert " + id);
 }
 
 nlohmann::json BigQueryApi::InsertLoadJob(const nlohmann::json& job, std::string_view data) {
@@ -213,7 +238,7 @@ nlohmann::json BigQueryApi::InsertLoadJob(const nlohmann::json& job, std::string
             body,
             {409}});
   if (response.status == 409) return GetJob(id);
-  return nlohmann::json::parse(response.body);
+  return JobAnswer(response, "jobs.insert " + id);
 }
 
 BigQueryApi::ResumableLoad BigQueryApi::StartResumableLoad(const nlohmann::json& job) {
@@ -256,12 +281,12 @@ std::optional<nlohmann::json> BigQueryApi::UploadChunk(const std::string& sessio
             {308, 409}});
   if (response.status == 308) return std::nullopt;
   if (response.status == 409) return GetJob(job_id);
-  return nlohmann::json::parse(response.body);
+  return JobAnswer(response, "upload for job " + job_id);
 }
 
 nlohmann::json BigQueryApi::GetJob(const std::string& job_id) {
-  return nlohmann::json::parse(
-      Send({"jobs.get " + job_id, "GET", JobUrl(job_id), {}, {}, {}}).body);
+  return JobAnswer(Send({"jobs.get " + job_id, "GET", JobUrl(job_id), {}, {}, {}}),
+                   "jobs.get " + job_id);
 }
 
 nlohmann::json BigQueryApi::WaitForJob(nlohmann::json job) {

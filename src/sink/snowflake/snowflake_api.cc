@@ -129,7 +129,8 @@ nlohmann::json SnowflakeApi::Execute(const std::string& request_id,
   auto delay = std::chrono::milliseconds(50);
   for (int polls = 0; response.status == 202; ++polls) {
     const nlohmann::json status = nlohmann::json::parse(response.body, nullptr, false);
-    if (!status.is_object() || !status.contains("statementHandle")) {
+    if (!status.is_object() || !status.contains("statementHandle") ||
+        !status["statementHandle"].is_string()) {
       throw Error(ErrorKind::kRetryable, "SnowflakeUnavailable",
                   what + ": an answer 202 without a statementHandle");
     }
@@ -152,7 +153,14 @@ nlohmann::json SnowflakeApi::Execute(const std::string& request_id,
     }
   }
   if (response.status != 200) throw SnowflakeResponseError(response.status, response.body, what);
-  return nlohmann::json::parse(response.body);
+  nlohmann::json result = nlohmann::json::parse(response.body, nullptr, false);
+  if (!result.is_object()) {
+    // A proxy's page or a cut body: the outcome is unknown, so the run tries again.
+    throw Error(ErrorKind::kRetryable, "SnowflakeUnavailable",
+                fmt::format("{}: an answer 200 that is no JSON object: {}", what,
+                            PrintableText(response.body, 200)));
+  }
+  return result;
 }
 
 }  // namespace bx
