@@ -166,6 +166,30 @@ TEST_F(ServiceTest, SecretsAreNeverRenderedAndPatchesKeepThem) {
   EXPECT_EQ(updated.config["destination"]["config"]["aws_secret_access_key"], "TOPSECRET123");
   EXPECT_EQ(ToJson(service->ListExports({}).results[0]).dump().find("TOPSECRET123"),
             std::string::npos);
+
+  // A secret inside a nested object (Redshift's copy_inputs) is kept as well.
+  nlohmann::json redshift = ExportJson("hour", out());
+  redshift["name"] = "redshift";
+  redshift["destination"] = {{"type", "Redshift"},
+                             {"config",
+                              {{"host", "127.0.0.1"},
+                               {"database", "dev"},
+                               {"user", "loader"},
+                               {"password", "PGSECRET456"},
+                               {"mode", "copy"},
+                               {"copy_inputs",
+                                {{"bucket_name", "my-bucket"},
+                                 {"region", "us-east-1"},
+                                 {"aws_access_key_id", "AKIAEXAMPLE"},
+                                 {"aws_secret_access_key", "NESTEDSECRET789"}}}}}};
+  const ExportRecord r = service->CreateExport(redshift);
+  nlohmann::json rendered_redshift = ToJson(r);
+  EXPECT_EQ(rendered_redshift.dump().find("NESTEDSECRET789"), std::string::npos);
+  rendered_redshift["name"] = "redshift renamed";
+  const ExportRecord kept = service->UpdateExport(r.id, rendered_redshift);
+  EXPECT_EQ(kept.config["destination"]["config"]["copy_inputs"]["aws_secret_access_key"],
+            "NESTEDSECRET789");
+  EXPECT_EQ(kept.config["destination"]["config"]["password"], "PGSECRET456");
 }
 
 TEST(RunExecutor, BackoffDoublesFromOneSecondUpToTheCap) {

@@ -324,10 +324,19 @@ class Service::Impl {
     if (!old.contains("destination") || !merged.contains("destination")) return;
     const auto& old_config = old["destination"].value("config", nlohmann::json::object());
     auto& config = merged["destination"]["config"];
-    if (!config.is_object() || !old_config.is_object()) return;
-    for (auto it = old_config.begin(); it != old_config.end(); ++it) {
-      if (IsSecretField(it.key()) && config.contains(it.key()) && config[it.key()].is_null()) {
-        config[it.key()] = it.value();
+    RestoreKeptSecretsIn(old_config, config);
+  }
+
+  // At any depth: a secret of a nested object (Redshift's copy_inputs, Snowflake's stage).
+  static void RestoreKeptSecretsIn(const nlohmann::json& old, nlohmann::json& merged) {
+    if (!old.is_object() || !merged.is_object()) return;
+    for (auto it = old.begin(); it != old.end(); ++it) {
+      if (!merged.contains(it.key())) continue;
+      nlohmann::json& now = merged[it.key()];
+      if (IsSecretField(it.key())) {
+        if (now.is_null()) now = it.value();
+      } else {
+        RestoreKeptSecretsIn(it.value(), now);
       }
     }
   }
