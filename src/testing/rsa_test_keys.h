@@ -1,9 +1,11 @@
 #pragma once
-// Fresh RSA keys (PKCS#8 PEM) for the tests of the destinations that sign JWTs.
+// Fresh RSA keys (PKCS#8 PEM) for the tests of the destinations that sign JWTs, and the
+// base64url decoding to read the tokens' parts.
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -16,6 +18,18 @@ inline std::string NewRsaKeyPem() {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<size_t>(size));
+}
+
+// A JWT part (base64url, unpadded) decoded.
+inline std::string Base64UrlDecode(std::string text) {
+  for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (text.size() % 4) text += '=';
+  std::string out(text.size(), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  out.resize(static_cast<size_t>(n) - std::count(text.end() - 2, text.end(), '='));
+  return out;
 }
 
 }  // namespace bx::testing

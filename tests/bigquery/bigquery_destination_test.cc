@@ -25,23 +25,19 @@
 #include "testing/rsa_test_keys.h"
 #include "testing/sanitizers.h"
 #include "testing/temp_dir.h"
+#include "warehouse_runs.h"
 
 namespace bx {
 namespace {
 
 using json = nlohmann::json;
 
-constexpr Micros kHour = 3600 * kMicrosPerSecond;
-constexpr Micros kDay0 = 1705276800LL * kMicrosPerSecond;  // 2024-01-15T00:00:00Z
+using testing::AllHours;
+using testing::Env;
+using testing::kDay0;
+using testing::kHour;
 
-std::filesystem::path FakeDir() {
-  const char* dir = std::getenv("BX_BQ_FAKE_DIR");
-  if (!dir || !*dir) {
-    ADD_FAILURE() << "BX_BQ_FAKE_DIR is not set: run through ctest (fixture bigquery_fake)";
-    return {};
-  }
-  return dir;
-}
+std::filesystem::path FakeDir() { return testing::FixtureDir("BX_BQ_FAKE_DIR", "bigquery_fake"); }
 
 class BigQueryDestination : public ::testing::Test {
  protected:
@@ -91,25 +87,12 @@ class BigQueryDestination : public ::testing::Test {
 
   static ExportDefinition Definition(const std::string& model, const json& config,
                                      const std::string& interval = "hour") {
-    return ParseValidExport({{"name", "bq " + model},
-                             {"model", model},
-                             {"interval", interval},
-                             {"destination", {{"type", "BigQuery"}, {"config", config}}}});
+    return testing::WarehouseExport("BigQuery", model, config, interval);
   }
 
   static void Run(const ExportDefinition& def, const std::vector<int>& hours,
                   const std::string& store = "events.db") {
-    EmbeddedSource source(dir_->path() / store);
-    auto destination = MakeDestination(def);
-    const Micros step = def.interval == IntervalKind::kDay ? 24 * kHour : kHour;
-    for (int h : hours)
-      ExportInterval(def, {kDay0 + h * kHour, kDay0 + h * kHour + step}, source, *destination);
-  }
-
-  static std::vector<int> AllHours() {
-    std::vector<int> hours;
-    for (int h = 0; h < 24; ++h) hours.push_back(h);
-    return hours;
+    testing::RunHours(def, dir_->path() / store, hours);
   }
 
   // Every event of the table equals the store's (JSON compared as JSON).
@@ -309,11 +292,6 @@ TEST_F(BigQueryDestination, FailuresAreClassedAndNeverShowTheKey) {
   }
 }
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
 // Against real BigQuery, only when BIGQUERY_TEST_KEY_FILE (a service account's JSON key) is set
 // (README, "BigQuery"), with BIGQUERY_TEST_DATASET (an existing dataset the account may write).
 // Creates and deletes a table of its own.
@@ -332,16 +310,8 @@ TEST_F(BigQueryLive, EventsAreExactlyOnceThroughARerun) {
   const std::string table = "bx_live_" + RandomHex().substr(0, 12);
   config["dataset_id"] = Env("BIGQUERY_TEST_DATASET");
   config["table_id"] = table;
-  const ExportDefinition def =
-      ParseValidExport({{"name", "bq live"},
-                        {"model", "events"},
-                        {"interval", "hour"},
-                        {"destination", {{"type", "BigQuery"}, {"config", config}}}});
-  EmbeddedSource source(dir_.path() / "events.db");
-  auto destination = MakeDestination(def);
-  for (int h : {0, 1, 0}) {
-    ExportInterval(def, {kDay0 + h * kHour, kDay0 + (h + 1) * kHour}, source, *destination);
-  }
+  testing::RunHours(testing::WarehouseExport("BigQuery", "events", config),
+                    dir_.path() / "events.db", {0, 1, 0});
   const size_t expected =
       testing::WarehouseEventsByUuid(dir_.path() / "events.db", {kDay0, kDay0 + 2 * kHour}).size();
   const BigQueryConfig parsed = ParseBigQueryConfig(config);

@@ -18,6 +18,7 @@
 #include "testing/sanitizers.h"
 #include "testing/temp_dir.h"
 #include "warehouse_events.h"
+#include "warehouse_runs.h"
 
 namespace bx {
 namespace {
@@ -25,8 +26,9 @@ namespace {
 using json = nlohmann::json;
 namespace pgt = pg::testing;
 
-constexpr Micros kHour = 3600 * kMicrosPerSecond;
-constexpr Micros kDay0 = 1705276800LL * kMicrosPerSecond;  // 2024-01-15T00:00:00Z
+using testing::AllHours;
+using testing::kDay0;
+using testing::kHour;
 
 class PostgresDestination : public ::testing::Test {
  protected:
@@ -49,26 +51,13 @@ class PostgresDestination : public ::testing::Test {
 
   static ExportDefinition Definition(const std::string& model, const json& config,
                                      const std::string& interval = "hour") {
-    return ParseValidExport({{"name", "pg " + model},
-                             {"model", model},
-                             {"interval", interval},
-                             {"destination", {{"type", "Postgres"}, {"config", config}}}});
+    return testing::WarehouseExport("Postgres", model, config, interval);
   }
 
-  // Runs the export of the given hours of the day, in that order, from `store`.
+  // Runs the export of the intervals starting at these hours of the day, in that order.
   static void Run(const ExportDefinition& def, const std::vector<int>& hours,
                   const std::string& store = "events.db") {
-    EmbeddedSource source(dir_->path() / store);
-    auto destination = MakeDestination(def);
-    for (int h : hours) {
-      ExportInterval(def, {kDay0 + h * kHour, kDay0 + (h + 1) * kHour}, source, *destination);
-    }
-  }
-
-  static std::vector<int> AllHours() {
-    std::vector<int> hours;
-    for (int h = 0; h < 24; ++h) hours.push_back(h);
-    return hours;
+    testing::RunHours(def, dir_->path() / store, hours);
   }
 
   pg::Result Query(const std::string& sql) {
@@ -223,12 +212,7 @@ TEST_F(PostgresDestination, PersonsAndSessionsMergeToTheirFinalStateInAnyOrder) 
             "distinct_id, start_timestamp, end_timestamp, pageview_count, autocapture_count, "
             "entry_current_url, end_current_url, is_bounce, _inserted_at"}}) {
     // The day as one interval: every key in its state at the end.
-    const ExportDefinition daily = Definition(model, Config(model + "_daily"), "day");
-    {
-      EmbeddedSource source(dir_->path() / "events.db");
-      auto destination = MakeDestination(daily);
-      ExportInterval(daily, {kDay0, kDay0 + 24 * kHour}, source, *destination);
-    }
+    Run(Definition(model, Config(model + "_daily"), "day"), {0});
     // Hour by hour, the later half first and one hour twice: older rows arrive after newer.
     std::vector<int> hours;
     for (int h = 12; h < 24; ++h) hours.push_back(h);

@@ -26,6 +26,7 @@
 #include "testing/pg_test_support.h"
 #include "testing/temp_dir.h"
 #include "warehouse_events.h"
+#include "warehouse_runs.h"
 
 namespace bx {
 namespace {
@@ -33,8 +34,9 @@ namespace {
 using json = nlohmann::json;
 namespace pgt = pg::testing;
 
-constexpr Micros kHour = 3600 * kMicrosPerSecond;
-constexpr Micros kDay0 = 1705276800LL * kMicrosPerSecond;  // 2024-01-15T00:00:00Z
+using testing::Env;
+using testing::kDay0;
+using testing::kHour;
 
 IntervalTarget Target(Model model) {
   const ModelSpec& spec = GetModelSpec(model, Layout::kTables);
@@ -388,11 +390,6 @@ TEST_F(RedshiftCopyMode, AFailedCopyLeavesNoStagedFilesNoRowsAndNoSecret) {
 // and drops it.
 class RedshiftLive : public RedshiftStandIn {
  protected:
-  static std::string Env(const char* name) {
-    const char* value = std::getenv(name);
-    return value ? value : "";
-  }
-
   void SetUp() override {
     if (Env("REDSHIFT_TEST_URL").empty()) GTEST_SKIP() << "REDSHIFT_TEST_URL is not set";
     RedshiftStandIn::SetUp();

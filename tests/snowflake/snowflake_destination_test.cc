@@ -24,23 +24,19 @@
 #include "testing/rsa_test_keys.h"
 #include "testing/sanitizers.h"
 #include "testing/temp_dir.h"
+#include "warehouse_runs.h"
 
 namespace bx {
 namespace {
 
 using json = nlohmann::json;
 
-constexpr Micros kHour = 3600 * kMicrosPerSecond;
-constexpr Micros kDay0 = 1705276800LL * kMicrosPerSecond;  // 2024-01-15T00:00:00Z
+using testing::AllHours;
+using testing::Env;
+using testing::kDay0;
+using testing::kHour;
 
-std::filesystem::path FakeDir() {
-  const char* dir = std::getenv("BX_SF_FAKE_DIR");
-  if (!dir || !*dir) {
-    ADD_FAILURE() << "BX_SF_FAKE_DIR is not set: run through ctest (fixture snowflake_fake)";
-    return {};
-  }
-  return dir;
-}
+std::filesystem::path FakeDir() { return testing::FixtureDir("BX_SF_FAKE_DIR", "snowflake_fake"); }
 
 class SnowflakeDestination : public ::testing::Test {
  protected:
@@ -130,26 +126,12 @@ class SnowflakeDestination : public ::testing::Test {
 
   static ExportDefinition Definition(const std::string& model, const json& config,
                                      const std::string& interval = "hour") {
-    return ParseValidExport({{"name", "sf " + model},
-                             {"model", model},
-                             {"interval", interval},
-                             {"destination", {{"type", "Snowflake"}, {"config", config}}}});
+    return testing::WarehouseExport("Snowflake", model, config, interval);
   }
 
   static void Run(const ExportDefinition& def, const std::vector<int>& hours,
                   const std::string& store = "events.db") {
-    EmbeddedSource source(dir_->path() / store);
-    auto destination = MakeDestination(def);
-    const Micros step = def.interval == IntervalKind::kDay ? 24 * kHour : kHour;
-    for (int h : hours) {
-      ExportInterval(def, {kDay0 + h * kHour, kDay0 + h * kHour + step}, source, *destination);
-    }
-  }
-
-  static std::vector<int> AllHours() {
-    std::vector<int> hours;
-    for (int h = 0; h < 24; ++h) hours.push_back(h);
-    return hours;
+    testing::RunHours(def, dir_->path() / store, hours);
   }
 
   static constexpr uint64_t kEvents = 40000;
@@ -335,11 +317,6 @@ TEST_F(SnowflakeCopyMode, AFailedCopyLeavesNoFilesAndNoSecret) {
   EXPECT_EQ(Count("SELECT count(*) FROM " + Table("events")), 0);
 }
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
 // Against a real Snowflake account, only when SNOWFLAKE_TEST_ACCOUNT is set (README, "Snowflake"):
 // SNOWFLAKE_TEST_USER, SNOWFLAKE_TEST_PRIVATE_KEY_FILE (PEM), SNOWFLAKE_TEST_DATABASE,
 // SNOWFLAKE_TEST_SCHEMA, SNOWFLAKE_TEST_WAREHOUSE and optionally SNOWFLAKE_TEST_ROLE. Creates and
@@ -370,16 +347,8 @@ class SnowflakeLive : public ::testing::Test {
 TEST_F(SnowflakeLive, EventsAreExactlyOnceThroughARerun) {
   const std::string table = "bx_live_" + RandomHex().substr(0, 12);
   const json config = Config(table);
-  const ExportDefinition def =
-      ParseValidExport({{"name", "sf live"},
-                        {"model", "events"},
-                        {"interval", "hour"},
-                        {"destination", {{"type", "Snowflake"}, {"config", config}}}});
-  EmbeddedSource source(dir_.path() / "events.db");
-  auto destination = MakeDestination(def);
-  for (int h : {0, 1, 0}) {
-    ExportInterval(def, {kDay0 + h * kHour, kDay0 + (h + 1) * kHour}, source, *destination);
-  }
+  testing::RunHours(testing::WarehouseExport("Snowflake", "events", config),
+                    dir_.path() / "events.db", {0, 1, 0});
   SnowflakeApi api(ParseSnowflakeConfig(config));
   const std::string qualified = "\"" + Env("SNOWFLAKE_TEST_DATABASE") + "\".\"" +
                                 Env("SNOWFLAKE_TEST_SCHEMA") + "\".\"" + table + "\"";

@@ -13,16 +13,7 @@
 namespace bx {
 namespace {
 
-std::string Base64UrlDecode(std::string text) {
-  for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
-  while (text.size() % 4) text += '=';
-  std::string out(text.size(), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n) - std::count(text.end() - 2, text.end(), '='));
-  return out;
-}
+using testing::Base64UrlDecode;
 
 // Verifies an RS256 signature with the public half of `private_pem`.
 bool VerifiesWith(const std::string& private_pem, const std::string& token) {

@@ -1,6 +1,5 @@
 // The Snowflake destination's config, key-pair JWT and statements.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include "base/error.h"
 #include "core/schemas.h"
@@ -28,16 +27,7 @@ nlohmann::json Valid() {
           {"role", "LOADER"}};
 }
 
-std::string Base64UrlDecode(std::string text) {
-  for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
-  while (text.size() % 4) text += '=';
-  std::string out(text.size(), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n) - std::count(text.end() - 2, text.end(), '='));
-  return out;
-}
+using testing::Base64UrlDecode;
 
 TEST(SnowflakeConfig, ReadsTheFieldsAndDerivesTheJwtAccount) {
   const SnowflakeConfig c = ParseSnowflakeConfig(Valid());
@@ -85,13 +75,15 @@ TEST(SnowflakeConfig, RefusesWhatItCannotUseNamingTheField) {
   expect_invalid(c, "stage.compression", "is fixed");
   c["stage"] = "s3://b";
   expect_invalid(c, "stage", "must be an object");
-  c["stage"] = {{"bucket_name", "bx-stage"}, {"region", "us-east-1"}, {"storage_integration", "a b"}};
+  c["stage"] = {
+      {"bucket_name", "bx-stage"}, {"region", "us-east-1"}, {"storage_integration", "a b"}};
   expect_invalid(c, "stage.storage_integration", "not a Snowflake identifier");
 }
 
 TEST(SnowflakeConfig, AStageWritesGzipJsonLinesForCopy) {
   nlohmann::json c = Valid();
-  c["stage"] = {{"bucket_name", "bx-stage"}, {"region", "us-east-1"}, {"storage_integration", "S3_INT"}};
+  c["stage"] = {
+      {"bucket_name", "bx-stage"}, {"region", "us-east-1"}, {"storage_integration", "S3_INT"}};
   const SnowflakeConfig config = ParseSnowflakeConfig(c);
   ASSERT_TRUE(config.stage);
   EXPECT_EQ(config.storage_integration, "S3_INT");
