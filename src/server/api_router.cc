@@ -128,6 +128,10 @@ ApiResponse ApiRouter::Dispatch(const ApiRequest& request) {
     team = TeamId(seg[2]);
     seg.erase(seg.begin() + 1, seg.begin() + 3);
   }
+  if (seg.size() == 2 && seg[0] == "api" && seg[1] == "batch_export_destination_types") {
+    if (method != "GET") NotAllowed(method, "GET");
+    return Json(200, service_.DestinationTypes());
+  }
   if (seg.size() < 2 || seg[0] != "api" || seg[1] != "batch_exports") {
     throw NotFoundError("no API endpoint at " + request.path);
   }

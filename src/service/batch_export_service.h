@@ -68,6 +68,10 @@ class BatchExportService {
   virtual ExportRecord UnpauseExport(const std::string& id, bool backfill) = 0;
   // Tests credentials and write access; throws with what is wrong.
   virtual void CheckExport(const std::string& id) = 0;
+  // The destination types an export may have, with their config fields:
+  // {"types": [{"type", "label", "description", "summary", "fields": [...]}]} (sink/
+  // config_description.h has the shape). What the web UI builds its forms from.
+  virtual nlohmann::json DestinationTypes() = 0;
 
   virtual Page<RunRecord> ListRuns(const std::string& export_id, std::optional<RunStatus> status,
                                    const ListOptions& options) = 0;

@@ -395,6 +395,7 @@ ExportRecord Service::UnpauseExport(const std::string& id, bool backfill) {
   return impl_->UnpauseExport(id, backfill);
 }
 void Service::CheckExport(const std::string& id) { impl_->CheckExport(id); }
+nlohmann::json Service::DestinationTypes() { return Destinations().DescriptionsJson(); }
 Page<RunRecord> Service::ListRuns(const std::string& export_id, std::optional<RunStatus> status,
                                   const ListOptions& options) {
   return impl_->ListRuns(export_id, status, options);

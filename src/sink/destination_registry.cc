@@ -6,7 +6,9 @@
 namespace bx {
 
 void DestinationRegistry::Add(DestinationType type) {
-  for (const std::string& field : type.secret_fields) AddSecretFieldName(field);
+  for (const std::string& field : SecretFieldNames(type.description.fields)) {
+    AddSecretFieldName(field);
+  }
   std::lock_guard lock(mu_);
   const std::string name = type.name;
   types_[name] = std::move(type);
@@ -26,6 +28,18 @@ std::vector<std::string> DestinationRegistry::Names() const {
   std::vector<std::string> names;
   for (const auto& [name, type] : types_) names.push_back(name);
   return names;
+}
+
+nlohmann::json DestinationRegistry::DescriptionsJson() const {
+  std::lock_guard lock(mu_);
+  nlohmann::json types = nlohmann::json::array();
+  for (const auto& [name, type] : types_) {
+    nlohmann::json entry = {{"type", name}};
+    if (!type.alias_of.empty()) entry["alias_of"] = type.alias_of;
+    entry.update(DescriptionJson(type.description));
+    types.push_back(std::move(entry));
+  }
+  return {{"types", std::move(types)}};
 }
 
 JsonFields DestinationConfigFields(const nlohmann::json& config) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_fields.h"
+#include "sink/config_description.h"
 #include "sink/destination.h"
 #include "sink/write_location.h"
 
@@ -20,13 +21,16 @@ namespace bx {
 
 struct DestinationType {
   std::string name;  // destination.type
+  // Its fields, for the API and the web UI's form; its secret fields are write-only through the
+  // API and encrypted at rest.
+  DestinationDescription description;
+  // Another name of the same destination ("AwsS3" for "S3"); empty for most.
+  std::string alias_of;
   // Throws InvalidArgument naming the field ("destination.config.bucket_name") when `config`
   // is not valid for this type. Connects to nothing.
   std::function<void(const nlohmann::json& config)> validate;
   // A destination for a valid `config`; throws bx::Error (missing credentials, say).
   std::function<std::unique_ptr<Destination>(const nlohmann::json& config)> make;
-  // Config fields that are write-only through the API and encrypted at rest.
-  std::vector<std::string> secret_fields;
   // Where a valid `config` writes its keys, so that the service can refuse a second export
   // writing the same place; unset for destinations whose writes cannot collide.
   std::function<WriteLocation(const nlohmann::json& config)> location;
@@ -38,6 +42,8 @@ class DestinationRegistry {
   // Throws InvalidArgument("destination.type", ...) listing the known types.
   const DestinationType& Get(const std::string& name) const;
   std::vector<std::string> Names() const;
+  // {"types": [{"type", "alias_of"?, "label", "description", "summary", "fields"}]}, by name.
+  nlohmann::json DescriptionsJson() const;
 
  private:
   mutable std::mutex mu_;

@@ -111,6 +111,14 @@ ExportRecord FakeBatchExportService::UnpauseExport(const std::string& id, bool b
   return r;
 }
 
+nlohmann::json FakeBatchExportService::DestinationTypes() {
+  std::lock_guard lock(mu_);
+  calls_.push_back("DestinationTypes");
+  return {
+      {"types",
+       {{{"type", "File"}, {"label", "Local directory"}, {"fields", nlohmann::json::array()}}}}};
+}
+
 void FakeBatchExportService::CheckExport(const std::string& id) {
   std::lock_guard lock(mu_);
   calls_.push_back("CheckExport");

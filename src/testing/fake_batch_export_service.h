@@ -23,6 +23,7 @@ class FakeBatchExportService : public BatchExportService {
   ExportRecord PauseExport(const std::string& id) override;
   ExportRecord UnpauseExport(const std::string& id, bool backfill) override;
   void CheckExport(const std::string& id) override;
+  nlohmann::json DestinationTypes() override;
   Page<RunRecord> ListRuns(const std::string& export_id, std::optional<RunStatus> status,
                            const ListOptions& options) override;
   RunRecord GetRun(const std::string& export_id, const std::string& run_id) override;

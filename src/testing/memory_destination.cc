@@ -91,12 +91,17 @@ size_t MemoryDeliveries::commits(const std::string& name) const {
 }
 
 void RegisterMemoryDestination(DestinationRegistry& registry) {
-  registry.Add({"Memory",
-                [](const nlohmann::json& config) { ParseName(config); },
-                [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+  registry.Add({.name = "Memory",
+                .description =
+                    {.label = "Memory (tests)",
+                     .description = "Rows kept in the test process.",
+                     .summary = "{name}",
+                     .fields = {{.name = "name", .label = "Name", .required = true},
+                                {.name = "memory_password", .label = "Password", .secret = true}}},
+                .validate = [](const nlohmann::json& config) { ParseName(config); },
+                .make = [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
                   return std::make_unique<MemoryDestination>(ParseName(config));
-                },
-                {"memory_password"}});
+                }});
 }
 
 }  // namespace bx::testing

@@ -93,4 +93,58 @@ BigQueryConfig ParseBigQueryConfig(const nlohmann::json& json) {
   return config;
 }
 
+DestinationDescription BigQueryDescription() {
+  return {.label = "Google BigQuery",
+          .description =
+              "One load job into a stage table per run, then a query job moves the rows. "
+              "Authenticates with a service account's key.",
+          .summary = "{project_id}.{dataset_id}.{table_id}",
+          .fields = {
+              {.name = "project_id",
+               .label = "Project ID",
+               .required = true,
+               .placeholder = "my-project"},
+              {.name = "dataset_id",
+               .label = "Dataset",
+               .required = true,
+               .help = "Letters, digits and '_'.",
+               .placeholder = "analytics"},
+              {.name = "table_id",
+               .label = "Table",
+               .required = true,
+               .help = "Letters, digits, '_' and '-'. Created when missing.",
+               .placeholder = "events"},
+              {.name = "private_key",
+               .label = "Private key",
+               .kind = FieldKind::kText,
+               .required = true,
+               .secret = true,
+               .help = "The service account key's private_key (PEM). Write-only.",
+               .placeholder = "-----BEGIN PRIVATE KEY-----"},
+              {.name = "private_key_id",
+               .label = "Private key ID",
+               .required = true,
+               .help = "The key file's private_key_id.",
+               .placeholder = "0123456789abcdef0123456789abcdef01234567"},
+              {.name = "client_email",
+               .label = "Client email",
+               .required = true,
+               .placeholder = "exporter@my-project.iam.gserviceaccount.com"},
+              {.name = "token_uri", .label = "Token URI", .default_value = kDefaultTokenUri},
+              {.name = "use_json_type",
+               .label = "JSON columns as JSON",
+               .kind = FieldKind::kBoolean,
+               .default_value = false,
+               .help = "Off: STRING columns holding the JSON text."},
+              {.name = "location",
+               .label = "Location",
+               .help = "Where jobs run (US, EU, europe-west3); the dataset's when empty.",
+               .placeholder = "US"},
+              {.name = "api_base_url",
+               .label = "API base URL",
+               .default_value = kDefaultApiBaseUrl,
+               .help = "For private endpoints and tests."},
+          }};
+}
+
 }  // namespace bx

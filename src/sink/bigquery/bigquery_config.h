@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sink/config_description.h"
+
 namespace bx {
 
 struct BigQueryConfig {
@@ -29,5 +31,8 @@ struct BigQueryConfig {
 // Throws InvalidArgument naming the field ("destination.config.dataset_id"); never quotes the
 // private key.
 BigQueryConfig ParseBigQueryConfig(const nlohmann::json& config);
+
+// The fields ParseBigQueryConfig reads.
+DestinationDescription BigQueryDescription();
 
 }  // namespace bx

@@ -99,8 +99,7 @@ class BigQueryIntervalWriter : public IntervalWriter {
             {{"projectId", config_.project_id},
              {"datasetId", config_.dataset_id},
              {"tableId", config_.table_id}}},
-           {"schema",
-            {{"fields", BigQueryFields(schema, config_.use_json_type, true)}}}});
+           {"schema", {{"fields", BigQueryFields(schema, config_.use_json_type, true)}}}});
       table = api_.GetTable(config_.table_id);
       if (!table) {
         throw Error(ErrorKind::kRetryable, "BigQueryUnavailable",
@@ -222,13 +221,12 @@ class BigQueryDestination : public Destination {
 }  // namespace
 
 void RegisterBigQueryDestination(DestinationRegistry& registry) {
-  registry.Add({"BigQuery",
-                [](const nlohmann::json& config) { ParseBigQueryConfig(config); },
-                [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+  registry.Add({.name = "BigQuery",
+                .description = BigQueryDescription(),
+                .validate = [](const nlohmann::json& config) { ParseBigQueryConfig(config); },
+                .make = [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
                   return std::make_unique<BigQueryDestination>(ParseBigQueryConfig(config));
-                },
-                {"private_key"},
-                {}});
+                }});
 }
 
 }  // namespace bx

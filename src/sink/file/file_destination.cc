@@ -32,17 +32,32 @@ WriteLocation FileWriteLocation(const FileDestinationConfig& file) {
 }
 
 void RegisterFileDestination(DestinationRegistry& registry) {
-  registry.Add({"File",
-                [](const nlohmann::json& config) { ParseFileDestinationConfig(config); },
-                [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
-                  FileDestinationConfig file = ParseFileDestinationConfig(config);
-                  return std::make_unique<ObjectStoreDestination>(
-                      std::make_shared<FileObjectStore>(file.path), std::move(file.output));
-                },
-                {},
-                [](const nlohmann::json& config) {
-                  return FileWriteLocation(ParseFileDestinationConfig(config));
-                }});
+  std::vector<ConfigField> fields = {
+      {.name = "path",
+       .label = "Directory",
+       .required = true,
+       .help = "On the server's machine; created when missing. Nothing below it is reached "
+               "through a symbolic link.",
+       .placeholder = "/data/exports"}};
+  for (ConfigField& field : FileOutputFields()) fields.push_back(std::move(field));
+  registry.Add(
+      {.name = "File",
+       .description = {.label = "Local directory",
+                       .description = "Files in a directory of the server's machine, "
+                                      "staged in a hidden directory and published when "
+                                      "the whole interval is written.",
+                       .summary = "{path}/{prefix}",
+                       .fields = std::move(fields)},
+       .validate = [](const nlohmann::json& config) { ParseFileDestinationConfig(config); },
+       .make = [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+         FileDestinationConfig file = ParseFileDestinationConfig(config);
+         return std::make_unique<ObjectStoreDestination>(
+             std::make_shared<FileObjectStore>(file.path), std::move(file.output));
+       },
+       .location =
+           [](const nlohmann::json& config) {
+             return FileWriteLocation(ParseFileDestinationConfig(config));
+           }});
 }
 
 }  // namespace bx

@@ -45,4 +45,42 @@ FileOutput ParseFileOutput(JsonFields& config) {
   return out;
 }
 
+std::vector<ConfigField> FileOutputFields() {
+  return {
+      {.name = "prefix",
+       .label = "Key prefix",
+       .help = "Where an interval's files go under the destination. Variables from the interval "
+               "end: {year} {month} {day} {hour} {minute} {second} {table} "
+               "{data_interval_start} {data_interval_end}. No '..' segments, no control "
+               "characters. Two exports may not write the same place.",
+       .placeholder = "events/{year}/{month}/{day}"},
+      {.name = "file_format",
+       .label = "File format",
+       .kind = FieldKind::kEnum,
+       .default_value = "JSONLines",
+       .help = "JSON lines, or Parquet (every column optional, timestamps as "
+               "TIMESTAMP(MICROS, UTC)).",
+       .options = {"JSONLines", "Parquet"}},
+      {.name = "compression",
+       .label = "Compression",
+       .kind = FieldKind::kEnum,
+       .default_value = "none",
+       .help = "JSONLines: gzip, zstd, brotli, lz4 or none (whole file). Parquet: zstd, snappy, "
+               "gzip, brotli, lz4 or none (per page, inside the file).",
+       .options = {"none", "gzip", "zstd", "brotli", "lz4", "snappy"}},
+      {.name = "max_file_size_mb",
+       .label = "Max file size (MB)",
+       .kind = FieldKind::kNumber,
+       .help = "Split an interval's files at this size (compressed): numbered keys and a "
+               "manifest. Empty or 0: one file per interval.",
+       .placeholder = "100"},
+      {.name = "legacy_parquet_extension",
+       .label = "Legacy Parquet extension",
+       .kind = FieldKind::kBoolean,
+       .default_value = false,
+       .help = "Add the codec to Parquet keys (.parquet.zst), as older versions of the reference "
+               "product did."},
+  };
+}
+
 }  // namespace bx

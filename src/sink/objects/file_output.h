@@ -7,6 +7,7 @@
 
 #include "core/json_fields.h"
 #include "core/object_key.h"
+#include "sink/config_description.h"
 
 namespace bx {
 
@@ -18,5 +19,8 @@ struct FileOutput {
 // Reads prefix, file_format, compression, max_file_size_mb and legacy_parquet_extension from a
 // destination config; throws InvalidArgument naming the field.
 FileOutput ParseFileOutput(JsonFields& config);
+
+// The fields ParseFileOutput reads, for the destinations' descriptions.
+std::vector<ConfigField> FileOutputFields();
 
 }  // namespace bx

@@ -91,4 +91,41 @@ PostgresConfig ParsePostgresConfig(const nlohmann::json& json, int64_t default_p
   return pg;
 }
 
+std::vector<ConfigField> PostgresConnectionFields(int64_t default_port,
+                                                  const std::string& host_example) {
+  return {
+      {.name = "host", .label = "Host", .required = true, .placeholder = host_example},
+      {.name = "port",
+       .label = "Port",
+       .kind = FieldKind::kInteger,
+       .default_value = default_port,
+       .help = "1 to 65535."},
+      {.name = "database", .label = "Database", .required = true, .placeholder = "analytics"},
+      {.name = "schema",
+       .label = "Schema",
+       .default_value = "public",
+       .help = "Created when missing."},
+      {.name = "table_name",
+       .label = "Table",
+       .default_value = "events",
+       .help = "Created when missing with the reference columns; an existing table gets the "
+               "columns it has."},
+      {.name = "user", .label = "User", .required = true, .placeholder = "exporter"},
+      {.name = "password",
+       .label = "Password",
+       .secret = true,
+       .help = "Write-only; never appears in a message or log."},
+      {.name = "sslmode",
+       .label = "SSL mode",
+       .kind = FieldKind::kEnum,
+       .default_value = "prefer",
+       .options = {"disable", "prefer", "require", "verify-ca", "verify-full"}},
+      {.name = "has_self_signed_cert",
+       .label = "Self-signed certificate",
+       .kind = FieldKind::kBoolean,
+       .default_value = false,
+       .help = "With verify-ca or verify-full: encrypt without verifying the certificate."},
+  };
+}
+
 }  // namespace bx

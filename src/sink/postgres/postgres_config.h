@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sink/config_description.h"
+
 namespace bx {
 
 struct PostgresConfig {
@@ -33,6 +35,10 @@ struct PostgresConfig {
 
 // Throws InvalidArgument naming the field ("destination.config.port").
 PostgresConfig ParsePostgresConfig(const nlohmann::json& config, int64_t default_port = 5432);
+
+// The fields ParsePostgresConfig reads (Redshift takes them too).
+std::vector<ConfigField> PostgresConnectionFields(int64_t default_port,
+                                                  const std::string& host_example);
 
 // `name` as a quoted SQL identifier ("a""b").
 std::string QuoteIdentifier(const std::string& name);

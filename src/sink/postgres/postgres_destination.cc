@@ -144,13 +144,16 @@ class PostgresDestination : public Destination {
 }  // namespace
 
 void RegisterPostgresDestination(DestinationRegistry& registry) {
-  registry.Add({"Postgres",
-                [](const nlohmann::json& config) { ParsePostgresConfig(config); },
-                [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+  registry.Add({.name = "Postgres",
+                .description = {.label = "PostgreSQL",
+                                .description = "Rows streamed with COPY in one transaction per "
+                                               "run; reruns replace their interval.",
+                                .summary = "{host}:{port}/{database} {schema}.{table_name}",
+                                .fields = PostgresConnectionFields(5432, "db.example.com")},
+                .validate = [](const nlohmann::json& config) { ParsePostgresConfig(config); },
+                .make = [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
                   return std::make_unique<PostgresDestination>(ParsePostgresConfig(config));
-                },
-                {"password"},
-                {}});
+                }});
 }
 
 }  // namespace bx

@@ -56,4 +56,38 @@ RedshiftConfig ParseRedshiftConfig(const nlohmann::json& json) {
   return config;
 }
 
+DestinationDescription RedshiftDescription() {
+  DestinationDescription d{
+      .label = "Amazon Redshift",
+      .description =
+          "Multi-row INSERTs, or COPY from gzip JSON lines staged in S3; one "
+          "transaction per run.",
+      .summary = "{host}:{port}/{database} {schema}.{table_name}",
+      .fields = PostgresConnectionFields(5439, "example.abc.eu-west-1.redshift.amazonaws.com")};
+  d.fields.push_back({.name = "properties_data_type",
+                      .label = "JSON columns as",
+                      .kind = FieldKind::kEnum,
+                      .default_value = "varchar",
+                      .help = "varchar: VARCHAR(65535); super: SUPER.",
+                      .options = {"varchar", "super"}});
+  d.fields.push_back({.name = "mode",
+                      .label = "Load mode",
+                      .kind = FieldKind::kEnum,
+                      .default_value = "insert",
+                      .help = "insert: INSERT statements; copy: files staged in S3 (set the S3 "
+                              "staging below).",
+                      .options = {"insert", "copy"}});
+  d.fields.push_back(
+      {.name = "copy_inputs",
+       .label = "S3 staging for COPY",
+       .kind = FieldKind::kObject,
+       .help = "Required in copy mode, refused in insert mode.",
+       .fields = StagingFields({.name = "iam_role",
+                                .label = "IAM role",
+                                .help = "The role ARN Redshift reads the files as; required "
+                                        "unless access keys are set (COPY then gets the keys).",
+                                .placeholder = "arn:aws:iam::123456789012:role/RedshiftLoad"})});
+  return d;
+}
+
 }  // namespace bx

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sink/config_description.h"
+
 #include "sink/postgres/postgres_config.h"
 #include "sink/s3/s3_destination.h"
 
@@ -31,5 +33,8 @@ struct RedshiftConfig {
 
 // Throws InvalidArgument naming the field ("destination.config.copy_inputs.s3_bucket").
 RedshiftConfig ParseRedshiftConfig(const nlohmann::json& config);
+
+// The fields ParseRedshiftConfig reads.
+DestinationDescription RedshiftDescription();
 
 }  // namespace bx

@@ -173,13 +173,12 @@ class RedshiftDestination : public Destination {
 }  // namespace
 
 void RegisterRedshiftDestination(DestinationRegistry& registry) {
-  registry.Add({"Redshift",
-                [](const nlohmann::json& config) { ParseRedshiftConfig(config); },
-                [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+  registry.Add({.name = "Redshift",
+                .description = RedshiftDescription(),
+                .validate = [](const nlohmann::json& config) { ParseRedshiftConfig(config); },
+                .make = [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
                   return std::make_unique<RedshiftDestination>(ParseRedshiftConfig(config));
-                },
-                {"password", "aws_secret_access_key", "aws_session_token"},
-                {}});
+                }});
 }
 
 }  // namespace bx

@@ -30,6 +30,37 @@ S3DestinationConfig ParseStagingConfig(const nlohmann::json& config, const std::
   return ParseS3DestinationConfig(fields, inputs.contains("endpoint_url"));
 }
 
+std::vector<ConfigField> StagingFields(ConfigField keyless) {
+  std::vector<ConfigField> fields = {
+      BucketNameField(),
+      {.name = "region",
+       .label = "Region",
+       .help = "Required unless endpoint_url is set (then default us-east-1).",
+       .placeholder = "us-east-1"},
+      {.name = "prefix",
+       .label = "Key prefix",
+       .help = "Staged files go under <prefix>/<schema>.<table>/ (no '..' segments).",
+       .placeholder = "staging"},
+      {.name = "max_file_size_mb",
+       .label = "Max staged file size (MB)",
+       .kind = FieldKind::kNumber,
+       .default_value = kDefaultStagedFileMb,
+       .help = "Staged files are split at this size so the warehouse loads them in parallel."}};
+  for (ConfigField& field : S3CredentialFields("Without keys, set the " + keyless.label + ".")) {
+    fields.push_back(std::move(field));
+  }
+  fields.push_back(std::move(keyless));
+  fields.push_back({.name = "endpoint_url",
+                    .label = "Endpoint URL",
+                    .help = "For an S3-compatible store instead of AWS.",
+                    .placeholder = "http://127.0.0.1:9000"});
+  fields.push_back(VirtualStyleField("Only with an endpoint URL."));
+  for (ConfigField& field : S3EncryptionFields("Only without an endpoint URL.")) {
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
 std::string StagingSegment(const std::string& schema, const std::string& table) {
   std::string segment = schema + "." + table;
   for (char& c : segment) {

@@ -22,6 +22,9 @@ namespace bx {
 // format fixed to gzip JSON lines (setting file_format or compression is an error) and
 // max_file_size_mb 64 unless set.
 S3DestinationConfig ParseStagingConfig(const nlohmann::json& config, const std::string& path);
+// The fields ParseStagingConfig reads; `keyless` is the warehouse's own field for reading the
+// bucket without access keys (Redshift's IAM role, Snowflake's storage integration).
+std::vector<ConfigField> StagingFields(ConfigField keyless);
 
 struct StagedFile {
   std::string key;  // in the bucket

@@ -224,23 +224,114 @@ WriteLocation S3WriteLocation(const S3DestinationConfig& s3) {
   return location;
 }
 
+ConfigField BucketNameField() {
+  return {.name = "bucket_name",
+          .label = "Bucket",
+          .required = true,
+          .help = "The bucket name (no control characters).",
+          .placeholder = "my-bucket"};
+}
+
+std::vector<ConfigField> S3CredentialFields(const std::string& key_id_help) {
+  return {{.name = "aws_access_key_id",
+           .label = "Access key ID",
+           .secret = true,
+           .help = "Write-only. " + key_id_help},
+          {.name = "aws_secret_access_key",
+           .label = "Secret access key",
+           .secret = true,
+           .help = "Write-only. Required with the access key ID."},
+          {.name = "aws_session_token",
+           .label = "Session token",
+           .secret = true,
+           .help = "Write-only. Temporary credentials only; needs the access key ID and secret."}};
+}
+
+std::vector<ConfigField> S3EncryptionFields(const std::string& encryption_help) {
+  return {{.name = "encryption",
+           .label = "Server-side encryption",
+           .kind = FieldKind::kEnum,
+           .help = encryption_help,
+           .options = {"AES256", "aws:kms"}},
+          {.name = "kms_key_id", .label = "KMS key ID", .help = "Only with encryption aws:kms."}};
+}
+
+ConfigField VirtualStyleField(const std::string& help) {
+  return {.name = "use_virtual_style_addressing",
+          .label = "Virtual-hosted-style addressing",
+          .kind = FieldKind::kBoolean,
+          .default_value = false,
+          .help = help};
+}
+
+namespace {
+
+void Append(std::vector<ConfigField>& to, std::vector<ConfigField> fields) {
+  for (ConfigField& field : fields) to.push_back(std::move(field));
+}
+
+DestinationDescription S3Description(bool compatible) {
+  const std::string keyless =
+      "Without keys, the server's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN "
+      "are used.";
+  DestinationDescription d;
+  d.fields.push_back(BucketNameField());
+  if (compatible) {
+    d.label = "S3-compatible storage";
+    d.description =
+        "MinIO, Cloudflare R2, Google Cloud Storage, Ceph and other stores that speak the S3 API.";
+    d.summary = "{endpoint_url}/{bucket_name}/{prefix}";
+    d.fields.push_back({.name = "endpoint_url",
+                        .label = "Endpoint URL",
+                        .required = true,
+                        .help = "An http:// or https:// URL.",
+                        .placeholder = "https://storage.example.com"});
+    d.fields.push_back({.name = "region",
+                        .label = "Region",
+                        .default_value = "us-east-1",
+                        .help = "auto for R2."});
+    d.fields.push_back(VirtualStyleField("bucket.host/key instead of host/bucket/key."));
+    Append(d.fields, FileOutputFields());
+    Append(d.fields, S3CredentialFields(keyless));
+    return d;
+  }
+  d.label = "Amazon S3";
+  d.description =
+      "Objects in an AWS S3 bucket (multipart uploads, published when the whole interval is "
+      "written). The endpoint is AWS's unless the server sets AWS_ENDPOINT_URL_S3.";
+  d.summary = "s3://{bucket_name}/{prefix}";
+  d.fields.push_back(
+      {.name = "region", .label = "Region", .required = true, .placeholder = "us-east-1"});
+  Append(d.fields, FileOutputFields());
+  Append(d.fields, S3CredentialFields(keyless));
+  Append(d.fields, S3EncryptionFields("Sent as x-amz-server-side-encryption with every object "
+                                      "written. Empty: the bucket's default."));
+  return d;
+}
+
+}  // namespace
+
 void RegisterS3Destinations(DestinationRegistry& registry) {
   // "AwsS3" is the reference product's name for "S3": the same destination under both names.
   for (const char* name : {"S3", "AwsS3", "S3Compatible"}) {
     const bool compatible = std::string_view(name) == "S3Compatible";
-    registry.Add({name,
-                  [compatible](const nlohmann::json& config) {
-                    ParseS3DestinationConfig(config, compatible);
-                  },
-                  [compatible](const nlohmann::json& config) -> std::unique_ptr<Destination> {
-                    S3DestinationConfig s3 = ParseS3DestinationConfig(config, compatible);
-                    return std::make_unique<ObjectStoreDestination>(MakeS3ObjectStore(s3),
-                                                                    std::move(s3.output));
-                  },
-                  {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"},
-                  [compatible](const nlohmann::json& config) {
-                    return S3WriteLocation(ParseS3DestinationConfig(config, compatible));
-                  }});
+    registry.Add(
+        {.name = name,
+         .description = S3Description(compatible),
+         .alias_of = std::string_view(name) == "AwsS3" ? "S3" : "",
+         .validate =
+             [compatible](const nlohmann::json& config) {
+               ParseS3DestinationConfig(config, compatible);
+             },
+         .make = [compatible](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+           S3DestinationConfig s3 = ParseS3DestinationConfig(config, compatible);
+           return std::make_unique<ObjectStoreDestination>(MakeS3ObjectStore(s3),
+                                                           std::move(s3.output));
+         },
+         .location =
+             [compatible](const nlohmann::json& config) {
+               return S3WriteLocation(ParseS3DestinationConfig(config, compatible));
+             }});
   }
 }
 

@@ -41,6 +41,14 @@ std::shared_ptr<s3::S3ObjectStore> MakeS3ObjectStore(const S3DestinationConfig& 
 // The bucket (on AWS, or on the S3Compatible endpoint) and the prefix.
 WriteLocation S3WriteLocation(const S3DestinationConfig& s3);
 
+// Descriptions of the fields the S3 destinations share with the staging buckets of the warehouses:
+// the bucket, the access keys (`key_id_help` says what is used without them), server-side
+// encryption, the endpoint of an S3-compatible store.
+ConfigField BucketNameField();
+std::vector<ConfigField> S3CredentialFields(const std::string& key_id_help);
+std::vector<ConfigField> S3EncryptionFields(const std::string& encryption_help);
+ConfigField VirtualStyleField(const std::string& help);
+
 // Registers "S3", "AwsS3" (the same) and "S3Compatible".
 void RegisterS3Destinations(DestinationRegistry& registry);
 

@@ -108,4 +108,58 @@ SnowflakeConfig ParseSnowflakeConfig(const nlohmann::json& json) {
   return config;
 }
 
+DestinationDescription SnowflakeDescription() {
+  return {
+      .label = "Snowflake",
+      .description =
+          "The SQL API v2 with key-pair authentication (no passwords); INSERT batches, "
+          "or COPY INTO from an S3 stage.",
+      .summary = "{account}/{database}.{schema}.{table_name}",
+      .fields = {
+          {.name = "account",
+           .label = "Account",
+           .required = true,
+           .help = "orgname-acctname, or a locator such as xy12345.us-east-1.",
+           .placeholder = "orgname-acctname"},
+          {.name = "user", .label = "User", .required = true, .placeholder = "EXPORTER"},
+          {.name = "private_key",
+           .label = "Private key",
+           .kind = FieldKind::kText,
+           .required = true,
+           .secret = true,
+           .help = "PEM: PKCS#8, encrypted PKCS#8 or PKCS#1. Register its public key with ALTER "
+                   "USER ... SET RSA_PUBLIC_KEY. Write-only.",
+           .placeholder = "-----BEGIN PRIVATE KEY-----"},
+          {.name = "private_key_passphrase",
+           .label = "Key passphrase",
+           .secret = true,
+           .help = "For an encrypted key. Write-only."},
+          {.name = "database", .label = "Database", .required = true, .placeholder = "ANALYTICS"},
+          {.name = "schema", .label = "Schema", .required = true, .placeholder = "PUBLIC"},
+          {.name = "table_name",
+           .label = "Table",
+           .default_value = "events",
+           .help = "Letters, digits, '_' and '$'. Created when missing."},
+          {.name = "warehouse",
+           .label = "Warehouse",
+           .required = true,
+           .placeholder = "COMPUTE_WH"},
+          {.name = "role", .label = "Role"},
+          {.name = "api_base_url",
+           .label = "API base URL",
+           .help = "Empty: https://<account>.snowflakecomputing.com.",
+           .placeholder = "https://orgname-acctname.snowflakecomputing.com"},
+          {.name = "stage",
+           .label = "S3 stage",
+           .kind = FieldKind::kObject,
+           .help = "Load through COPY INTO from gzip JSON lines in an S3 bucket instead of INSERT "
+                   "batches.",
+           .fields = StagingFields(
+               {.name = "storage_integration",
+                .label = "storage integration",
+                .help = "The integration Snowflake reads the bucket with; required unless access "
+                        "keys are set."})},
+      }};
+}
+
 }  // namespace bx

@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sink/config_description.h"
+
 #include "sink/s3/interval_staging.h"
 
 namespace bx {
@@ -39,5 +41,8 @@ struct SnowflakeConfig {
 
 // Throws InvalidArgument naming the field; never quotes a key or passphrase.
 SnowflakeConfig ParseSnowflakeConfig(const nlohmann::json& config);
+
+// The fields ParseSnowflakeConfig reads.
+DestinationDescription SnowflakeDescription();
 
 }  // namespace bx

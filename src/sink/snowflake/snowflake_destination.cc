@@ -254,14 +254,12 @@ class SnowflakeDestination : public Destination {
 }  // namespace
 
 void RegisterSnowflakeDestination(DestinationRegistry& registry) {
-  registry.Add(
-      {"Snowflake",
-       [](const nlohmann::json& config) { ParseSnowflakeConfig(config); },
-       [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
-         return std::make_unique<SnowflakeDestination>(ParseSnowflakeConfig(config));
-       },
-       {"private_key", "private_key_passphrase", "aws_secret_access_key", "aws_session_token"},
-       {}});
+  registry.Add({.name = "Snowflake",
+                .description = SnowflakeDescription(),
+                .validate = [](const nlohmann::json& config) { ParseSnowflakeConfig(config); },
+                .make = [](const nlohmann::json& config) -> std::unique_ptr<Destination> {
+                  return std::make_unique<SnowflakeDestination>(ParseSnowflakeConfig(config));
+                }});
 }
 
 }  // namespace bx
