@@ -20,6 +20,7 @@
 #include "server/capture_handler.h"
 #include "server/flags_response.h"
 #include "server/ingest_paths.h"
+#include "server/ui_assets.h"
 
 namespace bx {
 namespace {
@@ -276,6 +277,9 @@ void ApiServer::Routes() {
       HandleCapture(req, res, "");
     } else if (ClassifyIngestPath(req.path) == IngestPath::kFlags) {
       HandleFlags(req, res);
+    } else if (const std::optional<UiAsset> asset = FindUiAsset(req.path)) {
+      for (const auto& [name, value] : UiHeaders()) res.set_header(name, value);
+      res.set_content(asset->body.data(), asset->body.size(), std::string(asset->content_type));
     } else {
       SendError(res, 404, "NotFound", "nothing at " + req.path);
     }

@@ -1,8 +1,8 @@
 #pragma once
 // The HTTP server of `batch-export serve`: the REST API under /api/ (bearer token), the capture
 // paths of the product-analytics SDKs (/capture, /batch, /e, /i/v0/e, /track, /engage) and their
-// flags calls (/flags, /decide: no flags), CORS for browsers, /healthz and /metrics, on
-// cpp-httplib's thread pool.
+// flags calls (/flags, /decide: no flags), CORS for browsers, /healthz and /metrics, and the web
+// UI at / (server/ui_assets.h), on cpp-httplib's thread pool.
 
 #include <cstddef>
 #include <filesystem>

@@ -194,6 +194,53 @@ TEST_F(ApiServerTest, EveryEndpointOverHttp) {
       << page["next"];
 }
 
+TEST_F(ApiServerTest, TheWebUiIsServedWithoutATokenAndKeptToItsOwnScripts) {
+  httplib::Client browser("127.0.0.1", server_->port());
+  const auto page = browser.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("<script type=\"module\" src=\"app.js\"></script>"), std::string::npos)
+      << page->body;
+  EXPECT_EQ(page->body.find("onclick"), std::string::npos);
+  const std::string csp = page->get_header_value("Content-Security-Policy");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+  EXPECT_EQ(page->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(page->get_header_value("Referrer-Policy"), "no-referrer");
+
+  // Module scripts load only with a JavaScript type.
+  for (const char* path : {"/app.js", "/api.js", "/form.js"}) {
+    const auto script = browser.Get(path);
+    ASSERT_TRUE(script) << path;
+    EXPECT_EQ(script->status, 200) << path;
+    EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8") << path;
+    EXPECT_FALSE(script->get_header_value("Content-Security-Policy").empty()) << path;
+  }
+  EXPECT_EQ(browser.Get("/style.css")->get_header_value("Content-Type"), "text/css; charset=utf-8");
+  const auto head = browser.Head("/");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+
+  // Nothing else of the folder, nothing outside it, no other methods.
+  for (const char* path : {"/README.md", "/ui.test.mjs", "/../CMakeLists.txt", "/%2e%2e/app.js",
+                           "/index.html/", "/ui/app.js", "/app.js%00"}) {
+    Expect(browser.Get(path), 404);
+  }
+  Expect(browser.Post("/app.js", "x", "text/plain"), 404);
+  // The page is open; its data is not.
+  Expect(browser.Get("/api/batch_export_destination_types"), 401);
+}
+
+TEST_F(ApiServerTest, DestinationTypesComeFromTheService) {
+  const json types = Expect(client_->Get("/api/batch_export_destination_types"), 200);
+  EXPECT_EQ(types["types"][0]["type"], "File");
+  EXPECT_EQ(service_.calls().back(), "DestinationTypes");
+  Expect(client_->Post("/api/batch_export_destination_types", "{}", "application/json"), 405);
+}
+
 TEST_F(ApiServerTest, PostWithoutABodyIsAnsweredAtOnce) {
   // `curl -X POST .../pause` sends neither Content-Length nor Transfer-Encoding.
   const std::string id = Expect(client_->Post("/api/batch_exports",

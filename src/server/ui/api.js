@@ -1,4 +1,4 @@
-// The REST API: the token, every call, and errors in plain words (API-NOTES.md lists the endpoints).
+// The REST API: the token, every call, and errors in plain words.
 
 const TOKEN_KEY = 'batch-export-token';
 const BASE = '/api/batch_exports';
@@ -144,7 +144,7 @@ export const createBackfill = (id, startAt, endAt) =>
   call('POST', exportPath(id, 'backfills'), { body: { start_at: startAt, end_at: endAt } });
 export const cancelBackfill = (id, backfillId) => call('POST', exportPath(id, 'backfills', backfillId, 'cancel'));
 
-// The destination descriptions (destination-types.example.json): fetched once per sign-in.
+// The destination descriptions (GET /api/batch_export_destination_types): fetched once per sign-in.
 let typesPromise = null;
 export function destinationTypes() {
   if (!typesPromise) {

@@ -137,7 +137,7 @@ export async function deleteExportConfirmed(e) {
   }
 }
 
-// The API has no per-export summary yet (API-NOTES.md): the newest runs of each export, read
+// The API has no per-export summary yet (README.md): the newest runs of each export, read
 // a few exports at a time.
 async function loadSummaries(exports, summaries, signal) {
   const queue = [...exports];

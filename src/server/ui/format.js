@@ -47,6 +47,7 @@ export function relative(ms, now = Date.now()) {
   if (ms === null || ms === undefined) return '';
   const s = Math.round((ms - now) / 1000);
   const abs = Math.abs(s);
+  if (abs < 2) return 'just now'; // the server's clock and the browser's differ a little
   const text = abs < 45 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min`
     : abs < 129600 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
   return s >= 0 ? `in ${text}` : `${text} ago`;

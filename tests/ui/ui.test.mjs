@@ -212,6 +212,22 @@ describe('batch-export web UI', { skip: missing.length ? `set ${missing.join(', 
     await shot('exports-list');
   });
 
+  test('a narrow window shows the list as cards, without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.locator(tid('export-row')).first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow} px wider than the window`);
+      // Every row's delete button is still on screen.
+      for (const box of await page.locator(tid('export-delete')).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))) {
+        assert.ok(box <= 390, `a delete button ends at ${box} px`);
+      }
+      await shot('exports-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   test('delete asks first, then removes the export', async () => {
     for (const key of ['failing', 'evil', 'main']) {
       const row = page.locator(`${tid('export-row')}[data-export-id="${ids[key]}"]`);
