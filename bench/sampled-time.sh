@@ -1,7 +1,7 @@
 # Sourced by bench scripts. run_sampled LOG CMD...: runs CMD (stdout to LOG) under /usr/bin/time
 # and samples its largest RssAnon every 20 ms; prints "wall user sys maxrss_kib anon_kib".
-# The stores are read through a memory map: RSS counts the store's clean file pages, the
-# anonymous figure only what the process allocated.
+# RSS counts file pages mapped by the process too (none of the store's since it is read without a
+# memory map); the anonymous figure only what the process allocated.
 run_sampled() {
   local log=$1 stats_file
   stats_file=$(mktemp)

@@ -18,8 +18,8 @@ Error StoreError(sqlite3* db, const std::string& what);
 void Exec(sqlite3* db, const char* sql);
 // Opens with `flags` (plus no mutex) and a busy timeout; throws StoreError.
 sqlite3* Open(const std::filesystem::path& path, int flags);
-// Opens an existing store read-only, memory-mapped; throws SourceError naming the path when it
-// does not exist.
+// Opens an existing store read-only, with a bounded page cache; throws SourceError naming the
+// path when it does not exist.
 sqlite3* OpenForReading(const std::filesystem::path& path);
 // Prepares `sql`; on failure throws what went wrong, closing nothing.
 sqlite3_stmt* Prepare(sqlite3* db, const char* sql, const std::string& what);
