@@ -57,7 +57,7 @@ void ColumnWriter::ResetChunk() {
   dict_used_ = false;
   chunk_dict_sampled_ = 0;
   pages_.clear();
-  chunk_rows_ = chunk_nulls_ = chunk_non_null_ = 0;
+  chunk_rows_ = chunk_nulls_ = chunk_non_null_ = chunk_plain_bytes_ = 0;
   chunk_uncompressed_ = chunk_compressed_ = 0;
   plain_pages_ = dict_pages_ = 0;
   int_stats_.Reset();
@@ -154,6 +154,13 @@ void ColumnWriter::WriteBools(const Column& c, size_t begin, size_t end) {
   AppendLevels(valid, level_from, end);
 }
 
+bool ColumnWriter::DictionaryPays() const {
+  const uint64_t index_bits = std::bit_width(std::max<uint64_t>(dict_.size() - 1, 1));
+  const uint64_t encoded = dict_.PlainBytes() + (chunk_non_null_ * index_bits + 7) / 8;
+  return static_cast<double>(encoded) <=
+         options_.max_dictionary_size_ratio * static_cast<double>(chunk_plain_bytes_);
+}
+
 void ColumnWriter::WriteStringsDictionary(const Column& c, size_t begin, size_t end) {
   const uint8_t* valid = c.validity().data();
   const uint64_t* off = c.offsets().data();
@@ -172,11 +179,11 @@ void ColumnWriter::WriteStringsDictionary(const Column& c, size_t begin, size_t 
     if (added) string_stats_.Update(s);
     indices_.push_back(idx);
     ++chunk_non_null_;
-    const auto distinct = static_cast<double>(dict_.size());
+    chunk_plain_bytes_ += 4 + s.size();
     if ((chunk_non_null_ == options_.early_check_values &&
-         distinct > options_.early_max_distinct_ratio * static_cast<double>(chunk_non_null_)) ||
-        (chunk_non_null_ == options_.cardinality_check_values &&
-         distinct > options_.max_distinct_ratio * static_cast<double>(chunk_non_null_))) {
+         static_cast<double>(dict_.size()) >
+             options_.early_max_distinct_ratio * static_cast<double>(chunk_non_null_)) ||
+        (chunk_non_null_ == options_.cardinality_check_values && !DictionaryPays())) {
       FallBackToPlain(c, row + 1, end, level_from);
       return;
     }

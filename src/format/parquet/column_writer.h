@@ -27,13 +27,15 @@ struct ColumnWriterOptions {
   Compression compression = Compression::kNone;
   uint64_t page_bytes = 1 << 20;        // target uncompressed size of a data page's values
   uint64_t dictionary_bytes = 1 << 20;  // largest dictionary page (PLAIN size) before fallback
-  // After this many non-null values of a chunk, fall back to PLAIN if more than
-  // max_distinct_ratio of them were distinct. A first check, after early_check_values, catches
-  // the nearly-unique columns (ids, JSON blobs) before their dictionary costs much.
+  // After this many non-null values of a chunk, fall back to PLAIN unless the dictionary
+  // encoding (dictionary page + indices) is at most max_dictionary_size_ratio of the values'
+  // PLAIN size: ids drawn from a pool of users repeat often enough over a chunk to pay even when
+  // most of the first 8192 are distinct. A first check, after early_check_values, catches the
+  // nearly-unique columns (uuids, JSON blobs) before their dictionary costs much.
   uint64_t early_check_values = 1024;
   double early_max_distinct_ratio = 0.9;
   uint64_t cardinality_check_values = 8192;
-  double max_distinct_ratio = 0.5;
+  double max_dictionary_size_ratio = 0.9;
   // Capacity reserved for a chunk's pages: address space only until written, and it spares the
   // copies of growing the buffer by doubling. Typically the row group size.
   uint64_t reserve_chunk_bytes = 0;
@@ -71,6 +73,8 @@ class ColumnWriter {
 
   void WriteInts(const Column& c, size_t begin, size_t end);
   void WriteBools(const Column& c, size_t begin, size_t end);
+  // Whether the dictionary encoding of the values so far is small enough against PLAIN.
+  bool DictionaryPays() const;
   void WriteStringsDictionary(const Column& c, size_t begin, size_t end);
   void WriteStringsPlain(const Column& c, size_t row, size_t end, size_t level_from);
   void FallBackToPlain(const Column& c, size_t row, size_t end, size_t level_from);
@@ -115,7 +119,8 @@ class ColumnWriter {
   std::string pages_;
   uint64_t chunk_rows_ = 0;  // rows in flushed pages
   uint64_t chunk_nulls_ = 0;
-  uint64_t chunk_non_null_ = 0;  // non-null values added, open page included
+  uint64_t chunk_non_null_ = 0;     // non-null values added, open page included
+  uint64_t chunk_plain_bytes_ = 0;  // their PLAIN size while the dictionary is active
   uint64_t chunk_uncompressed_ = 0;
   uint64_t chunk_compressed_ = 0;
   int32_t plain_pages_ = 0;

@@ -22,8 +22,10 @@ struct ParquetOptions {
   uint64_t row_group_rows = 1'000'000;
   uint64_t page_bytes = 1ull << 20;
   std::map<std::string, std::string> key_value_metadata;
-  // Dictionary fallback limits of string columns (see column_writer.h).
-  uint64_t dictionary_bytes = 1ull << 20;
+  // Dictionary fallback limits of string columns (see column_writer.h). 8 MiB holds a row
+  // group's person properties and most of its ids: 4.6 % smaller files than 1 MiB for 1M events,
+  // at the same CPU (issue #19's note).
+  uint64_t dictionary_bytes = 8ull << 20;
 };
 
 class ParquetEncoder : public Encoder {
