@@ -53,10 +53,22 @@ class BackgroundSink : public ByteSink {
 
   uint64_t BytesWritten() const override { return written_; }
 
+  // The next sink's estimate of what it has taken, plus the bytes still on their way to it at
+  // the ratio so far: asking must not wait for the thread, or a file split by size (which asks
+  // every few thousand rows) would encode and compress in turn instead of at once.
   uint64_t EstimatedSize() const override {
     if (state_ == State::kDone) return inner_->EstimatedSize();
-    Drain();
-    return inner_->EstimatedSize();
+    std::unique_lock lock(mu_);
+    // Until a whole chunk went through, the next sink's ratio is not known well (a compressor
+    // that has not flushed yet counts its input as is).
+    if (consumed_ < chunk_bytes_) {
+      lock.unlock();
+      Drain();
+      return inner_->EstimatedSize();
+    }
+    const double ratio = static_cast<double>(inner_estimate_) / static_cast<double>(consumed_);
+    return inner_estimate_ +
+           static_cast<uint64_t>(ratio * static_cast<double>(written_ - consumed_));
   }
 
  private:
@@ -111,14 +123,18 @@ class BackgroundSink : public ByteSink {
         busy_ = true;
       }
       std::exception_ptr error;
+      uint64_t estimate = 0;
       try {
         inner_->Append(chunk);
+        estimate = inner_->EstimatedSize();
       } catch (...) {
         // Thread boundary: handed to the producer, which rethrows it from its next call.
         error = std::current_exception();
       }
       std::lock_guard lock(mu_);
       busy_ = false;
+      consumed_ += chunk.size();
+      inner_estimate_ = estimate;
       if (error) {
         error_ = error;
         queue_.clear();
@@ -143,6 +159,8 @@ class BackgroundSink : public ByteSink {
   mutable std::string spare_;  // a consumed chunk's buffer, reused
   mutable bool busy_ = false;  // the thread is appending a chunk
   mutable std::exception_ptr error_;
+  uint64_t consumed_ = 0;        // bytes the next sink has taken
+  uint64_t inner_estimate_ = 0;  // its EstimatedSize() after taking them
   bool stop_ = false;
   std::thread thread_;
 };
