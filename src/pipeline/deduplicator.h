@@ -23,12 +23,15 @@ class Deduplicator {
   struct Slot {
     uint64_t low = 0, high = 0;
   };
-  bool Insert(uint64_t low, uint64_t high);  // false when already present
-  void Grow();
+  // False when already present. The table must have room (Reserve).
+  bool Insert(Slot key);
+  // Grows the table (doubling) until `rows` fit at half load.
+  void Reserve(size_t rows);
 
   std::vector<size_t> columns_;
   std::vector<Slot> slots_;
   size_t used_ = 0;
+  std::vector<Slot> keys_;  // the batch's row hashes
   std::vector<uint8_t> keep_;
   std::string key_;
 };
