@@ -13,6 +13,26 @@ TEST(Strings, FormatsCountsAndBytes) {
   EXPECT_EQ(FormatBytes(1536), "1.5 KiB");
 }
 
+// The escaper looks at 8 bytes at a time: a byte to escape or check is found at every offset
+// of a word and across word boundaries.
+TEST(Strings, JsonQuoteFindsEverySpecialByteAtEveryOffset) {
+  const std::pair<std::string, std::string> specials[] = {
+      {"\"", "\\\""},           {"\\", "\\\\"},           {"\n", "\\n"},
+      {"\x01", "\\u0001"},      {"\x1f", "\\u001f"},      {std::string(1, '\0'), ""},
+      {"\xc3\xa9", "\xc3\xa9"}, {"\x80", "\xEF\xBF\xBD"}, {" ", " "},
+      {"\x7f", "\x7f"}};
+  for (const auto& [special, escaped] : specials) {
+    for (size_t before = 0; before < 20; ++before) {
+      for (size_t after : {0, 1, 7, 8, 9, 17}) {
+        const std::string text = std::string(before, 'a') + special + std::string(after, 'b');
+        EXPECT_EQ(JsonQuote(text),
+                  "\"" + std::string(before, 'a') + escaped + std::string(after, 'b') + "\"")
+            << before << " " << after;
+      }
+    }
+  }
+}
+
 TEST(Strings, JsonQuoteEscapesAndRepairs) {
   EXPECT_EQ(JsonQuote("a\"b\\c\n\t"), R"("a\"b\\c\n\t")");
   EXPECT_EQ(JsonQuote(std::string("a\0b", 3)), R"("ab")");  // NUL dropped
