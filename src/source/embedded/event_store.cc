@@ -193,6 +193,9 @@ EventStore::EventStore(const std::filesystem::path& path, Mode mode) : path_(pat
   const bool fresh = !std::filesystem::exists(path);
   db_ = Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
+    // Rows are about 1.3 KB: 16 KiB pages take a quarter of the reads (system calls) of the
+    // default 4 KiB when an export scans an interval (issue #19's note). Fixed at creation.
+    if (fresh) Exec(db_, "PRAGMA page_size=16384;");
     if (mode == Mode::kBulkLoad && fresh) {
       Exec(db_, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
       unjournaled_ = true;
