@@ -12,6 +12,9 @@ constexpr std::string_view kMagic = "PAR1";
 // Rows handed to the column writers at a time, at most: the row group size is checked between
 // slices, and slices shrink as the row group nears its byte limit.
 constexpr size_t kSliceRows = 16384;
+// Slices smaller than this are encoded on the caller's thread alone: handing them over would
+// cost more than it saves.
+constexpr size_t kParallelRows = 256;
 
 Error Internal(const std::string& what) {
   return Error(ErrorKind::kInternal, "InternalError", "parquet: " + what);
@@ -61,10 +64,20 @@ void ParquetEncoder::Add(const RecordBatch& batch, size_t begin, size_t end) {
     const size_t n = std::min<uint64_t>({end - begin, options_.row_group_rows - group_rows_,
                                          static_cast<uint64_t>(kSliceRows),
                                          std::max<uint64_t>(64, room / row_bytes + 1)});
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      size_t from = begin, to = begin + n;
-      const Column& column = cleaner_.Clean(batch.column(i), from, to);
-      columns_[i].Write(column, from, to);
+    if (lanes_[0].columns.empty() && lanes_[1].columns.empty()) AssignLanes(batch);
+    if (n < kParallelRows) {
+      WriteLane(lanes_[0], batch, begin, n);
+      WriteLane(lanes_[1], batch, begin, n);
+    } else {
+      if (!helper_) helper_ = std::make_unique<HelperThread>();
+      helper_->Start([this, &batch, begin, n] { WriteLane(lanes_[1], batch, begin, n); });
+      try {
+        WriteLane(lanes_[0], batch, begin, n);
+      } catch (...) {
+        helper_->Wait();  // not running while the error unwinds the batch it reads
+        throw;
+      }
+      helper_->Wait();
     }
     begin += n;
     group_rows_ += n;
@@ -74,6 +87,30 @@ void ParquetEncoder::Add(const RecordBatch& batch, size_t begin, size_t end) {
       FlushRowGroup();
       buffered = 0;
     }
+  }
+}
+
+void ParquetEncoder::AssignLanes(const RecordBatch& batch) {
+  std::vector<size_t> order(columns_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return batch.column(a).ByteSize() > batch.column(b).ByteSize();
+  });
+  uint64_t bytes[2] = {0, 0};
+  for (size_t i : order) {
+    // The caller's lane also reads and filters the rows: it takes the smaller share on a tie.
+    const size_t lane = bytes[1] <= bytes[0] ? 1 : 0;
+    lanes_[lane].columns.push_back(i);
+    bytes[lane] += batch.column(i).ByteSize();
+  }
+  for (Lane& lane : lanes_) std::sort(lane.columns.begin(), lane.columns.end());
+}
+
+void ParquetEncoder::WriteLane(Lane& lane, const RecordBatch& batch, size_t begin, size_t n) {
+  for (const size_t i : lane.columns) {
+    size_t from = begin, to = begin + n;
+    const Column& column = lane.cleaner.Clean(batch.column(i), from, to);
+    columns_[i].Write(column, from, to);
   }
 }
 

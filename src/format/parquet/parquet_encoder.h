@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/helper_thread.h"
 #include "core/formats.h"
 #include "format/encoder.h"
 #include "format/parquet/column_writer.h"
@@ -39,7 +40,9 @@ class ParquetEncoder : public Encoder {
   void Finish() override;
   void Abort() noexcept override;
   uint64_t rows() const override { return rows_; }
-  uint64_t repaired_values() const override { return cleaner_.repaired(); }
+  uint64_t repaired_values() const override {
+    return lanes_[0].cleaner.repaired() + lanes_[1].cleaner.repaired();
+  }
 
   // Writes the buffered row group now (no-op when it is empty), so that the file can be cut at
   // a size close to the rotator's limit.
@@ -49,12 +52,24 @@ class ParquetEncoder : public Encoder {
  private:
   uint64_t BufferedUncompressedBytes() const;
   void Append(std::string_view bytes);
+  // Splits the columns between the two lanes by the bytes of `batch`'s columns.
+  void AssignLanes(const RecordBatch& batch);
+  // Rows [begin, begin + n) of the lane's columns, cleaned and encoded.
+  struct Lane;
+  void WriteLane(Lane& lane, const RecordBatch& batch, size_t begin, size_t n);
 
   const Schema& schema_;
   std::unique_ptr<ByteSink> sink_;
   ParquetOptions options_;
   std::vector<parquet::ColumnWriter> columns_;
-  ColumnCleaner cleaner_;
+  // The columns are encoded (cleaned, paged, compressed) in two lanes at once: the caller's
+  // thread and a helper. Columns are independent, so the file is the same bytes either way.
+  struct Lane {
+    std::vector<size_t> columns;
+    ColumnCleaner cleaner;
+  };
+  Lane lanes_[2];
+  std::unique_ptr<HelperThread> helper_;  // runs lanes_[1]; made with the first large slice
   std::vector<parquet::RowGroupMeta> row_groups_;
   uint64_t group_rows_ = 0;
   uint64_t rows_ = 0;
