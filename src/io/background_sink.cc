@@ -53,22 +53,25 @@ class BackgroundSink : public ByteSink {
 
   uint64_t BytesWritten() const override { return written_; }
 
-  // The next sink's estimate of what it has taken, plus the bytes still on their way to it at
-  // the ratio so far: asking must not wait for the thread, or a file split by size (which asks
-  // every few thousand rows) would encode and compress in turn instead of at once.
+  // Waits for the thread only now and then: at 256 KiB, 512 KiB, 1 MiB, ... of input, then every
+  // 4 MiB. In between, the bytes appended since count at the ratio measured then. A file split
+  // by size asks every few thousand rows: waiting each time made encoding and compression take
+  // turns. Only what was appended decides when to wait, never how far the thread has got, so a
+  // file is cut at the same row on every run.
   uint64_t EstimatedSize() const override {
     if (state_ == State::kDone) return inner_->EstimatedSize();
-    std::unique_lock lock(mu_);
-    // Until a whole chunk went through, the next sink's ratio is not known well (a compressor
-    // that has not flushed yet counts its input as is).
-    if (consumed_ < chunk_bytes_) {
-      lock.unlock();
+    const uint64_t since = written_ - measured_written_;
+    if (measured_written_ == 0 ||
+        since >=
+            std::min<uint64_t>(kMeasureEvery, std::max<uint64_t>(measured_written_, 256 << 10))) {
       Drain();
-      return inner_->EstimatedSize();
+      measured_written_ = written_;
+      measured_estimate_ = inner_->EstimatedSize();
+      return measured_estimate_;
     }
-    const double ratio = static_cast<double>(inner_estimate_) / static_cast<double>(consumed_);
-    return inner_estimate_ +
-           static_cast<uint64_t>(ratio * static_cast<double>(written_ - consumed_));
+    const double ratio =
+        static_cast<double>(measured_estimate_) / static_cast<double>(measured_written_);
+    return measured_estimate_ + static_cast<uint64_t>(ratio * static_cast<double>(since));
   }
 
  private:
@@ -123,18 +126,14 @@ class BackgroundSink : public ByteSink {
         busy_ = true;
       }
       std::exception_ptr error;
-      uint64_t estimate = 0;
       try {
         inner_->Append(chunk);
-        estimate = inner_->EstimatedSize();
       } catch (...) {
         // Thread boundary: handed to the producer, which rethrows it from its next call.
         error = std::current_exception();
       }
       std::lock_guard lock(mu_);
       busy_ = false;
-      consumed_ += chunk.size();
-      inner_estimate_ = estimate;
       if (error) {
         error_ = error;
         queue_.clear();
@@ -159,8 +158,10 @@ class BackgroundSink : public ByteSink {
   mutable std::string spare_;  // a consumed chunk's buffer, reused
   mutable bool busy_ = false;  // the thread is appending a chunk
   mutable std::exception_ptr error_;
-  uint64_t consumed_ = 0;        // bytes the next sink has taken
-  uint64_t inner_estimate_ = 0;  // its EstimatedSize() after taking them
+  static constexpr uint64_t kMeasureEvery = 4 << 20;
+  // Producer side: written_ and the next sink's estimate when EstimatedSize() last waited.
+  mutable uint64_t measured_written_ = 0;
+  mutable uint64_t measured_estimate_ = 0;
   bool stop_ = false;
   std::thread thread_;
 };
