@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -53,25 +54,38 @@ class BackgroundSink : public ByteSink {
 
   uint64_t BytesWritten() const override { return written_; }
 
-  // Waits for the thread only now and then: at 256 KiB, 512 KiB, 1 MiB, ... of input, then every
-  // 4 MiB. In between, the bytes appended since count at the ratio measured then. A file split
-  // by size asks every few thousand rows: waiting each time made encoding and compression take
-  // turns. Only what was appended decides when to wait, never how far the thread has got, so a
-  // file is cut at the same row on every run.
+  // Never waits for the thread to catch up, or a file split by size (which asks every few
+  // thousand rows) would be encoded and compressed in turn instead of at once. The estimate is
+  // the next sink's own at a recent point of the input plus the bytes appended since, at the
+  // ratio measured there. The points are fixed by the input alone (256 KiB, doubling to 4 MiB,
+  // measured there and then; then every 4 MiB, measured by the thread as it passes and used
+  // from the next point on), so a file is cut at the same row on every run.
   uint64_t EstimatedSize() const override {
     if (state_ == State::kDone) return inner_->EstimatedSize();
-    const uint64_t since = written_ - measured_written_;
-    if (measured_written_ == 0 ||
-        since >=
-            std::min<uint64_t>(kMeasureEvery, std::max<uint64_t>(measured_written_, 256 << 10))) {
-      Drain();
-      measured_written_ = written_;
-      measured_estimate_ = inner_->EstimatedSize();
-      return measured_estimate_;
+    if (written_ < kMeasureEvery) {
+      if (base_written_ == 0 ||
+          written_ - base_written_ >= std::max<uint64_t>(base_written_, 256 << 10)) {
+        Drain();
+        base_written_ = mark_ = written_;
+        base_estimate_ = inner_->EstimatedSize();
+      }
+    } else if (written_ - mark_ >= kMeasureEvery) {
+      const uint64_t previous = mark_;
+      Submit(written_);
+      mark_ = written_;
+      if (previous > base_written_) {
+        std::unique_lock lock(mu_);
+        changed_.wait(lock, [&] { return measured_.count(previous) || error_; });
+        if (error_) std::rethrow_exception(error_);
+        base_written_ = previous;
+        base_estimate_ = measured_[previous];
+        measured_.erase(previous);
+      }
     }
-    const double ratio =
-        static_cast<double>(measured_estimate_) / static_cast<double>(measured_written_);
-    return measured_estimate_ + static_cast<uint64_t>(ratio * static_cast<double>(since));
+    if (base_written_ == 0) return base_estimate_;
+    const double ratio = static_cast<double>(base_estimate_) / static_cast<double>(base_written_);
+    return base_estimate_ +
+           static_cast<uint64_t>(ratio * static_cast<double>(written_ - base_written_));
   }
 
  private:
@@ -83,13 +97,14 @@ class BackgroundSink : public ByteSink {
     }
   }
 
-  // Queues the chunk being filled, waiting while the queue is full.
-  void Submit() const {
-    if (current_.empty()) return;
+  // Queues the chunk being filled, waiting while the queue is full. With `measure_at`, the
+  // thread records the next sink's estimate once it has taken the chunk (in measured_).
+  void Submit(uint64_t measure_at = 0) const {
+    if (current_.empty() && measure_at == 0) return;
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return queue_.size() < max_chunks_ || error_; });
     if (error_) std::rethrow_exception(error_);
-    queue_.push_back(std::move(current_));
+    queue_.push_back({std::move(current_), measure_at});
     current_ = std::move(spare_);
     current_.clear();
     current_.reserve(chunk_bytes_);
@@ -116,7 +131,7 @@ class BackgroundSink : public ByteSink {
 
   void Run() {
     while (true) {
-      std::string chunk;
+      Chunk chunk;
       {
         std::unique_lock lock(mu_);
         changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
@@ -126,8 +141,10 @@ class BackgroundSink : public ByteSink {
         busy_ = true;
       }
       std::exception_ptr error;
+      uint64_t estimate = 0;
       try {
-        inner_->Append(chunk);
+        if (!chunk.bytes.empty()) inner_->Append(chunk.bytes);
+        if (chunk.measure_at != 0) estimate = inner_->EstimatedSize();
       } catch (...) {
         // Thread boundary: handed to the producer, which rethrows it from its next call.
         error = std::current_exception();
@@ -138,7 +155,8 @@ class BackgroundSink : public ByteSink {
         error_ = error;
         queue_.clear();
       }
-      spare_ = std::move(chunk);
+      if (chunk.measure_at != 0 && !error) measured_[chunk.measure_at] = estimate;
+      spare_ = std::move(chunk.bytes);
       changed_.notify_all();
     }
   }
@@ -154,14 +172,21 @@ class BackgroundSink : public ByteSink {
   mutable std::string current_;  // the chunk being filled, producer side
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;
-  mutable std::deque<std::string> queue_;
-  mutable std::string spare_;  // a consumed chunk's buffer, reused
-  mutable bool busy_ = false;  // the thread is appending a chunk
+  struct Chunk {
+    std::string bytes;
+    uint64_t measure_at = 0;  // see Submit
+  };
+  mutable std::deque<Chunk> queue_;
+  mutable std::map<uint64_t, uint64_t> measured_;  // input position -> the next sink's estimate
+  mutable std::string spare_;                      // a consumed chunk's buffer, reused
+  mutable bool busy_ = false;                      // the thread is appending a chunk
   mutable std::exception_ptr error_;
   static constexpr uint64_t kMeasureEvery = 4 << 20;
-  // Producer side: written_ and the next sink's estimate when EstimatedSize() last waited.
-  mutable uint64_t measured_written_ = 0;
-  mutable uint64_t measured_estimate_ = 0;
+  // Producer side, for EstimatedSize(): the point the estimate extrapolates from, and the last
+  // point the thread was asked to measure at.
+  mutable uint64_t base_written_ = 0;
+  mutable uint64_t base_estimate_ = 0;
+  mutable uint64_t mark_ = 0;
   bool stop_ = false;
   std::thread thread_;
 };
