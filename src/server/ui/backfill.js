@@ -45,7 +45,7 @@ export function backfillSection(scope, exp, getExport, onCreated) {
     submit.disabled = true;
     try {
       const b = await api.createBackfill(exp.id, range.startText, range.endText);
-      toast(`Backfill started: ${fmt.count(b.total_runs)} runs.`, 'ok');
+      toast(`Backfill started: ${fmt.count(b.total_runs)} run${b.total_runs === 1 ? '' : 's'}.`, 'ok');
       start.value = end.value = '';
       update();
       await poller.now();
