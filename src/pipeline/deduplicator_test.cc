@@ -24,6 +24,22 @@ TEST(Deduplicator, DropsRepeatsWithinABatchAndAcrossBatches) {
   EXPECT_EQ(batch.column(events_col::kUuid).String(0), "uuid-150");
 }
 
+TEST(Deduplicator, DropsEveryRepeatWhenItsKeysNoLongerFitInMemory) {
+  const Schema& schema = FileSchema(Model::kEvents);
+  Deduplicator dedup(GetModelSpec(Model::kEvents).dedup_columns, /*memory_keys=*/32);
+  RecordBatch batch(schema);
+  AppendTestEvents(batch, 0, 500);
+  EXPECT_EQ(dedup.Filter(batch), 0u);
+  batch.Clear();
+  AppendTestEvents(batch, 0, 10);    // the first rows: spilled long ago
+  AppendTestEvents(batch, 495, 10);  // 495..499 seen, 500..504 new
+  AppendTestEvents(batch, 500, 5);   // new a moment ago
+  EXPECT_EQ(dedup.Filter(batch), 20u);
+  ASSERT_EQ(batch.num_rows(), 5u);
+  EXPECT_EQ(batch.column(events_col::kUuid).String(0), "uuid-500");
+  EXPECT_EQ(batch.column(events_col::kUuid).String(4), "uuid-504");
+}
+
 // A copy of test event 0 with one string column replaced.
 RecordBatch EventZeroWith(size_t column, const std::string& value) {
   const Schema& schema = FileSchema(Model::kEvents);
