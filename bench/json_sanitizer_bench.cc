@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "format/json_sanitizer.h"
+#include "core/json_sanitizer.h"
 
 namespace {
 

@@ -19,8 +19,8 @@
 
 #include "base/time.h"
 #include "compress/compressing_sink.h"
+#include "core/json_sanitizer.h"
 #include "core/schemas.h"
-#include "format/json_sanitizer.h"
 #include "format/jsonl/jsonl_encoder.h"
 #include "format/parquet/parquet_encoder.h"
 #include "pipeline/deduplicator.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "format/json_sanitizer.h"
+#include "core/json_sanitizer.h"
 #include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -13,7 +13,8 @@ Column::Column(ColumnType type) : type_(type) {
   if (is_binary()) offsets_.push_back(0);
 }
 
-void Column::AppendString(std::string_view value) {
+void Column::AppendString(std::string_view value, bool known_clean) {
+  if (type_ == ColumnType::kJson) known_clean_.push_back(known_clean);
   data_.append(value);
   offsets_.push_back(data_.size());
   validity_.push_back(1);
@@ -25,6 +26,7 @@ void Column::AppendInt(int64_t value) {
 }
 
 void Column::AppendNull() {
+  if (type_ == ColumnType::kJson) known_clean_.push_back(0);
   if (is_binary()) {
     offsets_.push_back(data_.size());
   } else {
@@ -45,10 +47,12 @@ void Column::Filter(const std::vector<uint8_t>& keep) {
       write += end - begin;
       offsets_[out + 1] = write;
       validity_[out] = validity_[row];
+      if (type_ == ColumnType::kJson) known_clean_[out] = known_clean_[row];
       ++out;
     }
     data_.resize(write);
     offsets_.resize(out + 1);
+    if (type_ == ColumnType::kJson) known_clean_.resize(out);
   } else {
     for (size_t row = 0; row < size(); ++row) {
       if (!keep[row]) continue;
@@ -67,6 +71,7 @@ void Column::Clear() {
   data_.clear();
   ints_.clear();
   validity_.clear();
+  known_clean_.clear();
   offsets_.clear();
   if (is_binary()) offsets_.push_back(0);
   null_count_ = 0;

@@ -43,10 +43,14 @@ class Column {
   std::string_view String(size_t row) const {
     return {data_.data() + offsets_[row], static_cast<size_t>(offsets_[row + 1] - offsets_[row])};
   }
+  // A JSON value its source vouched for (the embedded store checks values as they are written):
+  // one line of valid JSON that the cleaning rule would not change, so encoders copy it as it is.
+  bool KnownClean(size_t row) const { return type_ == ColumnType::kJson && known_clean_[row]; }
   int64_t Int(size_t row) const { return ints_[row]; }
   bool Bool(size_t row) const { return ints_[row] != 0; }
 
-  void AppendString(std::string_view value);
+  // `known_clean` marks a JSON value (see KnownClean); other columns ignore it.
+  void AppendString(std::string_view value, bool known_clean = false);
   void AppendInt(int64_t value);
   void AppendBool(bool value) { AppendInt(value ? 1 : 0); }
   void AppendNull();
@@ -70,6 +74,7 @@ class Column {
   std::string data_;
   std::vector<int64_t> ints_;
   std::vector<uint8_t> validity_;
+  std::vector<uint8_t> known_clean_;  // JSON columns only: one byte a row
   size_t null_count_ = 0;
 };
 

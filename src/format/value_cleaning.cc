@@ -50,7 +50,8 @@ bool ColumnCleaner::AppendClean(ColumnType type, std::string_view value, std::st
 const Column& ColumnCleaner::Clean(const Column& column, size_t& begin, size_t& end) {
   if (!column.is_binary()) return column;
   size_t dirty = begin;
-  while (dirty < end && (column.IsNull(dirty) || IsClean(column.type(), column.String(dirty)))) {
+  while (dirty < end && (column.IsNull(dirty) || column.KnownClean(dirty) ||
+                         IsClean(column.type(), column.String(dirty)))) {
     ++dirty;
   }
   if (dirty == end) return column;
@@ -63,8 +64,8 @@ const Column& ColumnCleaner::Clean(const Column& column, size_t& begin, size_t& 
   for (size_t row = begin; row < end; ++row) {
     if (column.IsNull(row)) {
       copy_.AppendNull();
-    } else if (row < dirty) {
-      copy_.AppendString(column.String(row));
+    } else if (row < dirty || column.KnownClean(row)) {
+      copy_.AppendString(column.String(row), column.KnownClean(row));
     } else {
       scratch_.clear();
       if (AppendClean(column.type(), column.String(row), scratch_)) ++repaired_;

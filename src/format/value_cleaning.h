@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_sanitizer.h"
 #include "core/record_batch.h"
-#include "format/json_sanitizer.h"
 
 namespace bx {
 
@@ -32,7 +32,8 @@ void AppendCleanText(std::string_view text, std::string& out);
 // they are (Parquet). Reusable, not thread-safe.
 class ColumnCleaner {
  public:
-  // Rows [begin, end) of `column`, cleaned: `column` itself when it is neither a string nor a
+  // Rows [begin, end) of `column`, cleaned (a value the source vouched for, Column::KnownClean,
+  // is not checked again): `column` itself when it is neither a string nor a
   // JSON column or those rows need no change; otherwise a copy of those rows, cleaned, and
   // `begin` and `end` then index the copy. The copy lives until the next call.
   const Column& Clean(const Column& column, size_t& begin, size_t& end);

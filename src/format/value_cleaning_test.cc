@@ -89,5 +89,24 @@ TEST(ValueCleaning, JsonIsCleanedAsJsonLinesEmbedIt) {
   EXPECT_EQ(repaired, 4u);
 }
 
+// What the source vouched for (Column::KnownClean) is not checked, and stays marked in the copy.
+TEST(ValueCleaning, JsonKnownCleanIsNotCheckedAgain) {
+  Column json(ColumnType::kJson);
+  json.AppendString(R"({"nul":"a\u0000b"})", /*known_clean=*/true);
+  ColumnCleaner cleaner;
+  size_t begin = 0, end = 1;
+  EXPECT_EQ(&cleaner.Clean(json, begin, end), &json);
+
+  json.AppendString("not json");
+  end = 2;
+  const Column& got = cleaner.Clean(json, begin, end);
+  ASSERT_NE(&got, &json);
+  EXPECT_EQ(got.String(0), R"({"nul":"a\u0000b"})");
+  EXPECT_TRUE(got.KnownClean(0));
+  EXPECT_EQ(got.String(1), R"("not json")");
+  EXPECT_FALSE(got.KnownClean(1));
+  EXPECT_EQ(cleaner.repaired(), 1u);
+}
+
 }  // namespace
 }  // namespace bx

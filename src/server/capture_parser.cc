@@ -10,7 +10,7 @@
 
 #include "base/error.h"
 #include "core/json_parse.h"
-#include "format/json_sanitizer.h"
+#include "core/json_sanitizer.h"
 #include "server/api_error.h"
 
 namespace bx {

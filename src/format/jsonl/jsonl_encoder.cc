@@ -5,7 +5,7 @@
 
 #include "base/strings.h"
 #include "base/time.h"
-#include "format/json_sanitizer.h"
+#include "core/json_sanitizer.h"
 #include "format/value_cleaning.h"
 
 namespace bx {
@@ -75,13 +75,17 @@ class JsonLinesEncoder : public Encoder {
           break;
         case ColumnType::kJson:
           if (options_.json_as_string) {
-            json_text_.clear();
-            if (sanitizer_.Append(col.String(row), json_text_) != JsonCleanliness::kClean) {
-              ++repaired_;
+            std::string_view text = col.String(row);
+            if (!col.KnownClean(row)) {
+              json_text_.clear();
+              if (sanitizer_.Append(text, json_text_) != JsonCleanliness::kClean) ++repaired_;
+              text = json_text_;
             }
             buffer_.push_back('"');
-            AppendJsonEscaped(json_text_, buffer_);
+            AppendJsonEscaped(text, buffer_);
             buffer_.push_back('"');
+          } else if (col.KnownClean(row)) {
+            buffer_.append(col.String(row));
           } else if (sanitizer_.Append(col.String(row), buffer_) != JsonCleanliness::kClean) {
             ++repaired_;
           }

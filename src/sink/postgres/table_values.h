@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "base/time.h"
+#include "core/json_sanitizer.h"
 #include "core/record_batch.h"
-#include "format/json_sanitizer.h"
 
 namespace bx {
 

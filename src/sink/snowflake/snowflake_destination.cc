@@ -11,7 +11,7 @@
 #include "base/random_id.h"
 #include "base/strings.h"
 #include "base/time.h"
-#include "format/json_sanitizer.h"
+#include "core/json_sanitizer.h"
 #include "format/value_cleaning.h"
 #include "sink/s3/interval_staging.h"
 #include "sink/snowflake/snowflake_api.h"

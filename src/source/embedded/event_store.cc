@@ -15,6 +15,7 @@ using store_sql::AppendInt;
 using store_sql::AppendText;
 using store_sql::BindText;
 using store_sql::Exec;
+using store_sql::HasColumn;
 using store_sql::Open;
 using store_sql::OpenForReading;
 using store_sql::Prepare;
@@ -24,7 +25,7 @@ constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS events (
   uuid TEXT, team_id INTEGER, event TEXT, distinct_id TEXT, person_id TEXT,
   properties TEXT, person_properties TEXT, elements_chain TEXT,
-  timestamp INTEGER, created_at INTEGER, inserted_at INTEGER);
+  timestamp INTEGER, created_at INTEGER, inserted_at INTEGER, json_clean INTEGER);
 CREATE INDEX IF NOT EXISTS events_inserted_at ON events (inserted_at);
 -- The sessions model (sessions_reader.cc) finds a session's events by this expression; dirty
 -- properties that are not JSON belong to no session.
@@ -46,6 +47,16 @@ CREATE INDEX IF NOT EXISTS distinct_id_changes_at ON distinct_id_changes (change
 CREATE INDEX IF NOT EXISTS distinct_id_changes_person ON distinct_id_changes (team_id, person_id);
 )sql";
 
+// After kSchemaSql, once events has json_clean (stores made before it get it by ALTER TABLE).
+// json_clean = 1: EventWriter found properties and person_properties clean by the export's rule
+// (core/json_sanitizer.h), so exports copy them without checking again; NULL: not known. A
+// change of either by any tool makes the row unknown again.
+constexpr const char* kJsonCleanTriggerSql = R"sql(
+CREATE TRIGGER IF NOT EXISTS events_json_changed AFTER UPDATE OF properties, person_properties
+  ON events WHEN NEW.json_clean IS NOT NULL
+  BEGIN UPDATE events SET json_clean = NULL WHERE rowid = NEW.rowid; END;
+)sql";
+
 // Each model's query selects its FileSchema's columns in order. ?1 and ?2 are the interval's
 // start and end, ?3 the team (NULL: every team).
 
@@ -60,9 +71,13 @@ CREATE INDEX IF NOT EXISTS distinct_id_changes_person ON distinct_id_changes (te
   "   AND (?5 IS NULL OR event NOT IN (SELECT value FROM json_each(?5)))" \
   " ORDER BY inserted_at"
 
+// The file columns and then json_clean (NULL in stores written before it existed).
 constexpr const char* kEventsSql =
     "SELECT uuid, event, distinct_id, person_id, properties, person_properties, elements_chain,"
-    " timestamp, created_at, inserted_at" BX_EVENTS_OF_INTERVAL;
+    " timestamp, created_at, inserted_at, json_clean" BX_EVENTS_OF_INTERVAL;
+constexpr const char* kEventsSqlWithoutJsonClean =
+    "SELECT uuid, event, distinct_id, person_id, properties, person_properties, elements_chain,"
+    " timestamp, created_at, inserted_at, NULL" BX_EVENTS_OF_INTERVAL;
 
 // The events as a warehouse table has them (TableSchema): $set, $set_once and $ip taken out of
 // the properties (none when they are not JSON), elements as the chain in a JSON string, and an
@@ -126,9 +141,13 @@ class EmbeddedReader : public BatchReader {
   // in order.
   EmbeddedReader(const std::filesystem::path& path, const ExportQuery& query) : query_(query) {
     db_ = OpenForReading(path);
-    const char* sql = query.model == Model::kPersons    ? kPersonsSql
-                      : query.layout == Layout::kTables ? kEventsTableSql
-                                                        : kEventsSql;
+    const char* sql = query.model == Model::kPersons            ? kPersonsSql
+                      : query.layout == Layout::kTables         ? kEventsTableSql
+                      : !HasColumn(db_, "events", "json_clean") ? kEventsSqlWithoutJsonClean
+                                                                : kEventsSql;
+    json_clean_column_ = sql == kEventsSql || sql == kEventsSqlWithoutJsonClean
+                             ? static_cast<int>(FileSchema(Model::kEvents).fields.size())
+                             : -1;
     try {
       stmt_ = Prepare(db_, sql,
                       "embedded store '" + path.string() + "' has no usable " +
@@ -166,10 +185,12 @@ class EmbeddedReader : public BatchReader {
         break;
       }
       if (rc != SQLITE_ROW) throw StoreError(db_, "reading the embedded store");
+      const bool json_clean =
+          json_clean_column_ >= 0 && sqlite3_column_int(stmt_, json_clean_column_) == 1;
       for (size_t i = 0; i < batch.num_columns(); ++i) {
         Column& column = batch.column(i);
         if (column.is_binary()) {
-          AppendText(stmt_, static_cast<int>(i), column);
+          AppendText(stmt_, static_cast<int>(i), column, json_clean);
         } else {
           AppendInt(stmt_, static_cast<int>(i), column);
         }
@@ -183,6 +204,7 @@ class EmbeddedReader : public BatchReader {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   std::string include_json_, exclude_json_;
+  int json_clean_column_ = -1;  // in the statement's row, when it selects one
   bool done_ = false;
 };
 
@@ -205,6 +227,10 @@ EventStore::EventStore(const std::filesystem::path& path, Mode mode) : path_(pat
       Exec(db_, "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;");
     }
     Exec(db_, kSchemaSql);
+    if (!HasColumn(db_, "events", "json_clean")) {
+      Exec(db_, "ALTER TABLE events ADD COLUMN json_clean INTEGER");
+    }
+    Exec(db_, kJsonCleanTriggerSql);
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -224,8 +250,8 @@ EventWriter::EventWriter(EventStore& store, size_t rows_per_transaction)
     : store_(store), rows_per_transaction_(rows_per_transaction) {
   const char* sql =
       "INSERT INTO events (uuid, team_id, event, distinct_id, person_id, properties, "
-      "person_properties, elements_chain, timestamp, created_at, inserted_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+      "person_properties, elements_chain, timestamp, created_at, inserted_at, json_clean) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
   if (sqlite3_prepare_v2(store.db(), sql, -1, &insert_, nullptr) != SQLITE_OK) {
     throw StoreError(store.db(), "preparing insert");
   }
@@ -260,6 +286,11 @@ void EventWriter::Insert(const EventRow& row) {
   sqlite3_bind_int64(insert_, 9, row.timestamp);
   sqlite3_bind_int64(insert_, 10, row.created_at);
   sqlite3_bind_int64(insert_, 11, row.inserted_at);
+  if (json_.IsClean(row.properties) && json_.IsClean(row.person_properties)) {
+    sqlite3_bind_int(insert_, 12, 1);
+  } else {
+    sqlite3_bind_null(insert_, 12);
+  }
   const int rc = sqlite3_step(insert_);
   sqlite3_reset(insert_);
   if (rc != SQLITE_DONE) throw StoreError(store_.db(), "inserting an event");

@@ -3,13 +3,15 @@
 // table is a stable interface that other tools read and write:
 //   uuid TEXT, team_id INTEGER, event TEXT, distinct_id TEXT, person_id TEXT,
 //   properties TEXT (JSON), person_properties TEXT (JSON), elements_chain TEXT,
-//   timestamp INTEGER, created_at INTEGER, inserted_at INTEGER   -- microseconds, UTC
-// indexed on inserted_at. Persons live in `person_changes` and `distinct_id_changes`
-// (person_writer.h).
+//   timestamp INTEGER, created_at INTEGER, inserted_at INTEGER,  -- microseconds, UTC
+//   json_clean INTEGER  -- 1 when EventWriter checked the two JSON columns clean; leave it NULL
+// indexed on inserted_at (a store made before json_clean gets the column when next opened here).
+// Persons live in `person_changes` and `distinct_id_changes` (person_writer.h).
 
 #include <filesystem>
 #include <memory>
 
+#include "core/json_sanitizer.h"
 #include "source/embedded/event_row.h"
 #include "source/source.h"
 
@@ -42,6 +44,8 @@ class EventStore {
 };
 
 // Inserts rows in transactions of `rows_per_transaction`; Flush() commits what is pending.
+// Records whether a row's JSON columns are clean by the export's rule (json_clean), which
+// spares every export of the row that check.
 class EventWriter {
  public:
   explicit EventWriter(EventStore& store, size_t rows_per_transaction = 20000);
@@ -55,6 +59,7 @@ class EventWriter {
  private:
   EventStore& store_;
   sqlite3_stmt* insert_ = nullptr;
+  JsonSanitizer json_;
   size_t pending_ = 0;
   size_t rows_per_transaction_;
   bool in_transaction_ = false;

@@ -96,6 +96,86 @@ TEST(EventStore, QueryHonoursWindowTeamAndEventFilters) {
       25u);
 }
 
+// The uuid and whether the two JSON columns came known clean, for each row of the interval.
+std::vector<std::pair<std::string, bool>> ReadKnownClean(const std::filesystem::path& path) {
+  EmbeddedSource source(path);
+  auto reader = source.Read({.interval = {0, 1 << 30}});
+  RecordBatch batch(FileSchema(Model::kEvents));
+  std::vector<std::pair<std::string, bool>> out;
+  while (reader->Next(batch)) {
+    for (size_t i = 0; i < batch.num_rows(); ++i) {
+      const bool properties = batch.column(events_col::kProperties).KnownClean(i);
+      EXPECT_EQ(batch.column(events_col::kPersonProperties).KnownClean(i), properties);
+      out.emplace_back(batch.column(events_col::kUuid).String(i), properties);
+    }
+  }
+  return out;
+}
+
+void ExecSql(const std::filesystem::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST(EventStore, RowsWhoseJsonIsCleanAreMarkedSoExportsNeedNotCheckThem) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "e.db";
+  {
+    EventStore store(path);
+    EventWriter writer(store);
+    auto row = [](int i, std::string properties, std::string person_properties) {
+      EventRow r = Row(i, "e");
+      r.properties = std::move(properties);
+      r.person_properties = std::move(person_properties);
+      return r;
+    };
+    writer.Insert(row(1, R"({"a": [1, "x"]})", R"({"email": "a@b.c"})"));
+    writer.Insert(row(2, "{\"a\": \"\xff\"}", "{}"));   // invalid UTF-8
+    writer.Insert(row(3, "{}", R"({"a": "\u0000"})"));  // NUL, dropped by the rule
+    writer.Insert(row(4, "{\"a\":\n1}", "{}"));         // a line break
+    writer.Insert(row(5, "not json", "{}"));
+    writer.Insert(row(6, R"({"a": "\ud800"})", "{}"));  // a lone surrogate
+    writer.Insert(row(7, "{}", ""));                    // empty is not JSON
+    writer.Flush();
+  }
+  EXPECT_EQ(ReadKnownClean(path), (std::vector<std::pair<std::string, bool>>{{"u1", true},
+                                                                             {"u2", false},
+                                                                             {"u3", false},
+                                                                             {"u4", false},
+                                                                             {"u5", false},
+                                                                             {"u6", false},
+                                                                             {"u7", false}}));
+  // Another tool changing a row's JSON makes it unknown again.
+  ExecSql(path, "UPDATE events SET properties = 'x' WHERE uuid = 'u1'");
+  EXPECT_FALSE(ReadKnownClean(path)[0].second);
+}
+
+TEST(EventStore, AStoreFromBeforeTheCleanMarkIsReadAndThenGainsIt) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "old.db";
+  ExecSql(path,
+          "CREATE TABLE events (uuid TEXT, team_id INTEGER, event TEXT, distinct_id TEXT,"
+          " person_id TEXT, properties TEXT, person_properties TEXT, elements_chain TEXT,"
+          " timestamp INTEGER, created_at INTEGER, inserted_at INTEGER);"
+          "CREATE INDEX events_inserted_at ON events (inserted_at);"
+          "INSERT INTO events VALUES ('old', 1, 'e', 'd', 'p', '{}', '{}', '', 5, 5, 5);");
+  EXPECT_EQ(ReadKnownClean(path), (std::vector<std::pair<std::string, bool>>{{"old", false}}));
+  {
+    EventStore store(path);
+    EventWriter writer(store);
+    EventRow row = Row(10, "e");
+    row.person_properties = "{}";
+    writer.Insert(row);
+    writer.Flush();
+  }
+  EXPECT_EQ(ReadKnownClean(path),
+            (std::vector<std::pair<std::string, bool>>{{"old", false}, {"u10", true}}));
+}
+
 TEST(EventStore, AMissingStoreIsAClearError) {
   testing::TempDir dir;
   EmbeddedSource source(dir.path() / "nope.db");

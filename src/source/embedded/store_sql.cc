@@ -57,12 +57,31 @@ void BindText(sqlite3_stmt* stmt, int index, std::string_view value) {
   sqlite3_bind_text(stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
 }
 
-void AppendText(sqlite3_stmt* stmt, int index, Column& column) {
-  if (sqlite3_column_type(stmt, index) == SQLITE_NULL) {
+bool HasColumn(sqlite3* db, const char* table, const char* column) {
+  sqlite3_stmt* stmt = Prepare(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+                               "reading the embedded store's schema");
+  BindText(stmt, 1, table);
+  BindText(stmt, 2, column);
+  const int rc = sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    throw StoreError(db, "reading the embedded store's schema");
+  }
+  return rc == SQLITE_ROW;
+}
+
+void AppendText(sqlite3_stmt* stmt, int index, Column& column, bool known_clean) {
+  // Text first: no pointer means NULL (or no memory), which the type then tells apart; one call
+  // fewer a value than asking the type first, on the read path's hottest loop.
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, index));
+  if (text == nullptr) {
+    if (sqlite3_column_type(stmt, index) != SQLITE_NULL) {
+      throw StoreError(sqlite3_db_handle(stmt), "reading a value of the embedded store");
+    }
     column.AppendNull();
     return;
   }
-  column.AppendString(ColumnText(stmt, index));
+  column.AppendString({text, static_cast<size_t>(sqlite3_column_bytes(stmt, index))}, known_clean);
 }
 
 void AppendInt(sqlite3_stmt* stmt, int index, Column& column) {

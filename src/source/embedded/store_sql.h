@@ -25,8 +25,11 @@ sqlite3* OpenForReading(const std::filesystem::path& path);
 sqlite3_stmt* Prepare(sqlite3* db, const char* sql, const std::string& what);
 // Binds without a copy: `value` must outlive the statement's next step.
 void BindText(sqlite3_stmt* stmt, int index, std::string_view value);
-// Appends column `index` of the current row to `column` (NULL as a null).
-void AppendText(sqlite3_stmt* stmt, int index, Column& column);
+// Whether `table` exists and has `column`.
+bool HasColumn(sqlite3* db, const char* table, const char* column);
+// Appends column `index` of the current row to `column` (NULL as a null); `known_clean`: see
+// Column::KnownClean.
+void AppendText(sqlite3_stmt* stmt, int index, Column& column, bool known_clean = false);
 void AppendInt(sqlite3_stmt* stmt, int index, Column& column);
 // Column `index` of the current row as text ("" for NULL).
 std::string_view ColumnText(sqlite3_stmt* stmt, int index);

@@ -1,4 +1,4 @@
-#include "format/json_sanitizer.h"
+#include "core/json_sanitizer.h"
 
 #include <simdjson.h>
 
