@@ -57,7 +57,7 @@ ZSTD_CCtx* ThreadZstdContext() {
   return c.get();
 }
 
-size_t CompressInto(Compression c, std::string_view in, std::string& out) {
+size_t CompressInto(Compression c, std::string_view in, std::string& out, int zstd_level) {
   switch (c) {
     case Compression::kNone:
       out.append(in);
@@ -79,7 +79,7 @@ size_t CompressInto(Compression c, std::string_view in, std::string& out) {
     case Compression::kZstd: {
       const size_t bound = ZSTD_compressBound(in.size());
       const size_t n = ZSTD_compressCCtx(ThreadZstdContext(), Grow(out, bound), bound, in.data(),
-                                         in.size(), kZstdLevel);
+                                         in.size(), zstd_level == 0 ? kZstdLevel : zstd_level);
       if (ZSTD_isError(n)) ThrowCompressionError("zstd", ZSTD_getErrorName(n));
       return n;
     }
@@ -155,10 +155,10 @@ bool DecodeInto(Compression c, std::string_view in, char* dst, size_t size) {
 
 }  // namespace
 
-void CompressBlock(Compression c, std::string_view in, std::string& out) {
+void CompressBlock(Compression c, std::string_view in, std::string& out, int zstd_level) {
   const size_t old = out.size();
   try {
-    out.resize(old + CompressInto(c, in, out));
+    out.resize(old + CompressInto(c, in, out, zstd_level));
   } catch (...) {
     out.resize(old);  // drop the half-written bound, then report
     throw;

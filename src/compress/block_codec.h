@@ -11,9 +11,13 @@
 
 namespace bx {
 
-// Appends the compressed form of `in` to `out` (reusing its capacity). Throws
-// bx::Error(kInternal, "CompressionError") if the library fails.
-void CompressBlock(Compression c, std::string_view in, std::string& out);
+// The zstd level of pages whose level 1 leaves much on the table (see ColumnWriter).
+inline constexpr int kDenseZstdPageLevel = 3;
+
+// Appends the compressed form of `in` to `out` (reusing its capacity). `zstd_level`: for ZSTD,
+// the level (0: the page default, 1). Throws bx::Error(kInternal, "CompressionError") if the
+// library fails.
+void CompressBlock(Compression c, std::string_view in, std::string& out, int zstd_level = 0);
 
 // Appends the decompressed form of `in`, which must decode to exactly `uncompressed_size`
 // bytes, to `out`. Throws bx::Error(kInternal, "CompressionError") on corrupt input.

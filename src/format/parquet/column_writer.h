@@ -59,6 +59,10 @@ class ColumnWriter {
   uint64_t body_bytes_uncompressed() const { return file_body_uncompressed_; }
   uint64_t body_bytes_compressed() const { return file_body_compressed_; }
   uint64_t rows() const { return chunk_rows_ + levels_.size(); }
+  // The zstd level of this column's pages of values and of dictionary indices; 0 until a page
+  // large enough chose.
+  int values_zstd_level() const { return zstd_levels_[0]; }
+  int indices_zstd_level() const { return zstd_levels_[1]; }
 
   // Flushes the open page, passes the chunk's bytes to `write` (in file order, possibly in
   // several calls), fills `meta` with offsets relative to the chunk's first byte, and starts a
@@ -90,8 +94,14 @@ class ColumnWriter {
   // worth measuring, for the dictionary's compression ratio.
   void SampleDictionary();
   void EmitDataPage(std::string_view body, size_t num_values, Encoding enc);
-  // The bytes to store for a page body: `body` itself or its compressed form in compressed_.
-  std::string_view Compress(std::string_view body);
+  // The bytes to store for a page body (`indices`: dictionary indices; else values, or the
+  // dictionary): `body` itself or its compressed form in compressed_.
+  std::string_view Compress(std::string_view body, bool indices);
+  // ZSTD pages: the first page of values, and the first of indices, of at least kZstdTrialBytes
+  // is compressed at levels 1 and kDenseZstdPageLevel, and the column keeps the dense level for
+  // that kind of page when it saves at least kZstdTrialGainPercent.
+  static constexpr size_t kZstdTrialBytes = 256 << 10;
+  static constexpr int kZstdTrialGainPercent = 3;
   void ResetChunk();
 
   // values_ starts with this many spare bytes, so that short definition levels (one RLE run
@@ -139,7 +149,9 @@ class ColumnWriter {
   std::string body_;  // scratch: a page body being assembled
   std::string levels_buf_;
   std::string compressed_;
+  std::string trial_;  // the page at the dense level while the level is being chosen
   std::string header_;
+  int zstd_levels_[2] = {0, 0};  // values, indices; 0: not chosen yet (the page default)
 };
 
 }  // namespace bx::parquet

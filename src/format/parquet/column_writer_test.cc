@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "compress/block_codec.h"
 
 namespace bx::parquet {
 namespace {
@@ -160,6 +161,33 @@ TEST(ColumnWriter, RejectsAColumnOfAnotherType) {
   c.AppendInt(1);
   ColumnWriter w(kString, ColumnWriterOptions{});
   EXPECT_THROW(w.Write(c, 0, 1), Error);
+}
+
+// The level of a ZSTD column's pages is chosen by its first large page: level 3 where it pays
+// (timestamps a few seconds apart: runs and near repeats), level 1 where it does not (random
+// bits).
+TEST(ColumnWriter, ZstdLevelIsChosenByTheColumnsFirstLargePage) {
+  const Field kInt{"i", ColumnType::kInt64};
+  ColumnWriterOptions o;
+  o.compression = Compression::kZstd;
+  Column steps(ColumnType::kInt64), noise(ColumnType::kInt64);
+  uint64_t x = 88172645463325252ull, at = 1'700'000'000'000'000;
+  for (int i = 0; i < 200000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64
+    noise.AppendInt(static_cast<int64_t>(x));
+    at += (x % 4096) * 1000;  // a few ms apart, in microseconds
+    steps.AppendInt(static_cast<int64_t>(at));
+  }
+  ColumnWriter dense(kInt, o), random(kInt, o);
+  EXPECT_EQ(dense.values_zstd_level(), 0);
+  dense.Write(steps, 0, steps.size());
+  random.Write(noise, 0, noise.size());
+  EXPECT_EQ(dense.values_zstd_level(), kDenseZstdPageLevel);
+  EXPECT_EQ(random.values_zstd_level(), 1);
+  EXPECT_EQ(random.indices_zstd_level(), 0);  // no dictionary pages
+  const Finished f = Finish(dense);
+  EXPECT_EQ(f.meta.num_values, 200000);
+  EXPECT_EQ(f.meta.total_compressed_size, static_cast<int64_t>(f.bytes.size()));
 }
 
 TEST(StringDictionary, FindsAndRejects) {
