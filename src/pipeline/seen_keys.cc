@@ -69,16 +69,18 @@ struct SeenKeys::Run {
     if (fd >= 0) close(fd);
   }
 
-  // The block of the filter and the 7 bits in it (9 bits of `low` each) that `key` sets.
-  uint64_t* BloomBlock(const Key128& key) {
+  // Where in the filter the block of `key` starts; the block's 7 bits for `key` are 9 bits of
+  // `low` each.
+  size_t BloomBlock(const Key128& key) const {
     const size_t blocks = bloom.size() / kBloomBlockWords;
-    const size_t block = static_cast<size_t>((static_cast<__uint128_t>(key.high) * blocks) >> 64);
-    return bloom.data() + block * kBloomBlockWords;
+    return static_cast<size_t>((static_cast<__uint128_t>(key.high) * blocks) >> 64) *
+           kBloomBlockWords;
   }
+  static unsigned BloomBit(const Key128& key, int i) { return (key.low >> (9 * i)) & 511; }
   bool MayContain(const Key128& key) const {
-    const uint64_t* block = const_cast<Run*>(this)->BloomBlock(key);
+    const uint64_t* block = bloom.data() + BloomBlock(key);
     for (int i = 0; i < 7; ++i) {
-      const unsigned bit = (key.low >> (9 * i)) & 511;
+      const unsigned bit = BloomBit(key, i);
       if ((block[bit / 64] & (uint64_t{1} << (bit % 64))) == 0) return false;
     }
     return true;
@@ -87,9 +89,9 @@ struct SeenKeys::Run {
   // Keys must come in ascending order.
   void Append(const Key128& key) {
     if (count % kBlockKeys == 0) index.push_back(key);
-    uint64_t* block = BloomBlock(key);
+    uint64_t* block = bloom.data() + BloomBlock(key);
     for (int i = 0; i < 7; ++i) {
-      const unsigned bit = (key.low >> (9 * i)) & 511;
+      const unsigned bit = BloomBit(key, i);
       block[bit / 64] |= uint64_t{1} << (bit % 64);
     }
     buffer.push_back(key);
