@@ -123,11 +123,21 @@ Micros Schedule::Floor(Micros t) const {
     const int since_sunday = (static_cast<int>(cctz::get_weekday(day)) + 1) % 7;
     day -= since_sunday;
   }
-  Micros b = FromCivil(cctz::civil_second(day) + offset_seconds_, zone_);
+  const int step = kind_ == IntervalKind::kWeek ? 7 : 1;
+  const auto boundary_of = [&](cctz::civil_day d) {
+    return FromCivil(cctz::civil_second(d) + offset_seconds_, zone_);
+  };
+  Micros b = boundary_of(day);
   // An offset landing in a DST gap can map past `t`: the boundary is then the previous one.
   while (b > t) {
-    day -= kind_ == IntervalKind::kWeek ? 7 : 1;
-    b = FromCivil(cctz::civil_second(day) + offset_seconds_, zone_);
+    day -= step;
+    b = boundary_of(day);
+  }
+  // After clocks go back, local time repeats: in the repeat, `t` can read as earlier than the
+  // offset on its date although the date's boundary (at its first pass) is already behind it.
+  for (Micros later = boundary_of(day + step); later <= t; later = boundary_of(day + step)) {
+    day += step;
+    b = later;
   }
   return b;
 }

@@ -70,6 +70,21 @@ TEST(Intervals, BerlinDayWithAnOffsetAcrossTheSpringChange) {
   for (size_t i = 1; i < days.size(); ++i) EXPECT_EQ(days[i - 1].end, days[i].start);
 }
 
+TEST(Intervals, BerlinDayWithAnOffsetInTheHourRepeatedInAutumn) {
+  // 2024-10-27: 03:00 CEST goes back to 02:00 CET. The day's boundary 02:30 is its first pass
+  // (00:30Z); at 02:10 of the second pass (01:10Z) local time reads before 02:30, yet the day has
+  // begun. The fuzzer found it in a far-future year (the zone's rule, not its table).
+  Schedule s(IntervalKind::kDay, "Europe/Berlin", 2 * 3600 + 30 * 60);
+  EXPECT_EQ(FormatIso(s.Floor(T("2024-10-27T01:10:00Z"))), "2024-10-27T00:30:00+00:00");
+  EXPECT_EQ(FormatIso(s.Next(T("2024-10-27T00:30:00Z"))), "2024-10-28T01:30:00+00:00");
+  Schedule fuzzed(IntervalKind::kDay, "Europe/Berlin", 9118);
+  const Micros t = 4570132000006111;
+  const Micros b = fuzzed.Floor(t);
+  EXPECT_EQ(b, 4570129918000000);
+  EXPECT_LE(b, t);
+  EXPECT_LT(t, fuzzed.Next(b));
+}
+
 TEST(Intervals, WeekStartsSundayPlusOffset) {
   Schedule sunday(IntervalKind::kWeek);
   EXPECT_EQ(Spans(sunday.IntervalsWithin(T("2024-01-10"), T("2024-01-30"))),
