@@ -185,8 +185,8 @@ class EmbeddedReader : public BatchReader {
         break;
       }
       if (rc != SQLITE_ROW) throw StoreError(db_, "reading the embedded store");
-      const bool json_clean =
-          json_clean_column_ >= 0 && sqlite3_column_int(stmt_, json_clean_column_) == 1;
+      const bool json_clean = json_clean_column_ >= 0 && sqlite3_value_int(sqlite3_column_value(
+                                                             stmt_, json_clean_column_)) == 1;
       for (size_t i = 0; i < batch.num_columns(); ++i) {
         Column& column = batch.column(i);
         if (column.is_binary()) {

@@ -70,25 +70,30 @@ bool HasColumn(sqlite3* db, const char* table, const char* column) {
   return rc == SQLITE_ROW;
 }
 
+// The value is taken once (sqlite3_column_value) and read by the sqlite3_value_* functions:
+// each sqlite3_column_* call enters and leaves the connection and checks for a failed malloc,
+// which was a sixth of the read path's CPU. Its value is "unprotected", safe here because a
+// reader's connection is used by one thread only (SQLITE_OPEN_NOMUTEX).
 void AppendText(sqlite3_stmt* stmt, int index, Column& column, bool known_clean) {
-  // Text first: no pointer means NULL (or no memory), which the type then tells apart; one call
-  // fewer a value than asking the type first, on the read path's hottest loop.
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, index));
+  sqlite3_value* value = sqlite3_column_value(stmt, index);
+  // Text first: no pointer means NULL (or no memory), which the type then tells apart.
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
   if (text == nullptr) {
-    if (sqlite3_column_type(stmt, index) != SQLITE_NULL) {
+    if (sqlite3_value_type(value) != SQLITE_NULL) {
       throw StoreError(sqlite3_db_handle(stmt), "reading a value of the embedded store");
     }
     column.AppendNull();
     return;
   }
-  column.AppendString({text, static_cast<size_t>(sqlite3_column_bytes(stmt, index))}, known_clean);
+  column.AppendString({text, static_cast<size_t>(sqlite3_value_bytes(value))}, known_clean);
 }
 
 void AppendInt(sqlite3_stmt* stmt, int index, Column& column) {
-  if (sqlite3_column_type(stmt, index) == SQLITE_NULL) {
+  sqlite3_value* value = sqlite3_column_value(stmt, index);
+  if (sqlite3_value_type(value) == SQLITE_NULL) {
     column.AppendNull();
   } else {
-    column.AppendInt(sqlite3_column_int64(stmt, index));
+    column.AppendInt(sqlite3_value_int64(value));
   }
 }
 
