@@ -35,6 +35,10 @@ export function tokenize(sql) {
       let v = '';
       i++;
       for (;;) {
+        // A run without quote or backslash is taken as one slice (string binds are kilobytes).
+        let j = i;
+        while (j < n && sql.charCodeAt(j) !== 39 && sql.charCodeAt(j) !== 92) j++;
+        if (j > i) { v += sql.slice(i, j); i = j; }
         if (i >= n) throw errors.syntax(`syntax error line 1 at position ${start} unexpected '<EOF>'.`);
         const d = sql[i];
         if (d === '\\' && i + 1 < n) {
@@ -168,5 +172,6 @@ export function tokensText(tokens) {
 
 // Escapes a value as a DuckDB single-quoted literal (no backslash processing in DuckDB).
 export function sqlString(v) {
-  return `'${String(v).replace(/'/g, "''")}'`;
+  const s = String(v);
+  return s.includes("'") ? `'${s.replaceAll("'", "''")}'` : `'${s}'`;
 }
