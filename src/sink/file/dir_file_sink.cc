@@ -22,13 +22,23 @@ DirFileSink::~DirFileSink() { Abort(); }
 void DirFileSink::Append(std::string_view bytes) {
   written_ += bytes.size();
   if (buffer_.size() + bytes.size() > kBufferSize) FlushBuffer();
-  buffer_.append(bytes);
-  if (buffer_.size() >= kBufferSize) FlushBuffer();
+  if (bytes.size() >= kBufferSize) {
+    // Written from where it is: a Parquet column chunk of many MiB would otherwise grow the
+    // buffer to its size for good.
+    WriteAll(bytes);
+  } else {
+    buffer_.append(bytes);
+  }
 }
 
 void DirFileSink::FlushBuffer() {
-  const char* p = buffer_.data();
-  size_t left = buffer_.size();
+  WriteAll(buffer_);
+  buffer_.clear();
+}
+
+void DirFileSink::WriteAll(std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
   while (left > 0) {
     const ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
@@ -38,7 +48,6 @@ void DirFileSink::FlushBuffer() {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  buffer_.clear();
 }
 
 void DirFileSink::Finish() {

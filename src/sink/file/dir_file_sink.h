@@ -21,6 +21,7 @@ class DirFileSink : public ByteSink {
 
  private:
   void FlushBuffer();
+  void WriteAll(std::string_view bytes);
 
   DirHandle dir_;
   std::string name_;

@@ -152,6 +152,30 @@ TEST(FileObjectStore, FilesAreInvisibleUntilPublished) {
                                                            kBase + "_manifest.json"}));
 }
 
+// Small appends are buffered; one of a MiB or more (a Parquet column chunk) goes to the file at
+// once, after what was buffered.
+TEST(FileObjectStore, ALargeAppendIsWrittenAtOnceAfterTheBufferedBytes) {
+  testing::TempDir dir;
+  FileObjectStore store(dir.path());
+  auto staged = store.Stage("p", kBase);
+  auto sink = staged->Open("p/" + kBase + "-0.parquet");
+  const std::string small = "head";
+  const std::string large((1 << 20) + 3, 'x');
+  sink->Append(small);
+  fs::path file;
+  for (const auto& e : fs::recursive_directory_iterator(dir.path())) {
+    if (e.is_regular_file()) file = e.path();
+  }
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(fs::file_size(file), 0u);  // still buffered
+  sink->Append(large);
+  EXPECT_EQ(fs::file_size(file), small.size() + large.size());
+  sink->Append(small);
+  EXPECT_EQ(sink->BytesWritten(), 2 * small.size() + large.size());
+  sink->Finish();
+  EXPECT_EQ(Read(file), small + large + small);
+}
+
 TEST(FileObjectStore, DiscardLeavesNothing) {
   testing::TempDir dir;
   FileObjectStore store(dir.path());
