@@ -12,6 +12,20 @@
 namespace bx::parquet {
 namespace {
 
+// Buffers a page passes through on its way into the chunk, empty between calls: one set per
+// thread rather than per column, which spares a few MiB per column of a wide row group (a
+// compressed dictionary or page each; issue #19's memory goal).
+struct PageScratch {
+  std::string body;        // a page body being assembled
+  std::string compressed;  // the stored form of a body
+  std::string trial;       // the page at the dense level while the level is being chosen
+};
+
+PageScratch& ThreadScratch() {
+  thread_local PageScratch scratch;
+  return scratch;
+}
+
 static_assert(std::endian::native == std::endian::little,
               "PLAIN encoding is little endian; values are copied as they are in memory");
 
@@ -265,10 +279,11 @@ void ColumnWriter::SampleDictionary() {
   }
   const std::string_view sample(plain.data() + chunk_dict_sampled_,
                                 plain.size() - chunk_dict_sampled_);
-  compressed_.clear();
-  CompressBlock(options_.compression, sample, compressed_, zstd_levels_[0]);
+  std::string& compressed = ThreadScratch().compressed;
+  compressed.clear();
+  CompressBlock(options_.compression, sample, compressed, zstd_levels_[0]);
   file_dict_sampled_ += sample.size();
-  file_dict_sampled_compressed_ += compressed_.size();
+  file_dict_sampled_compressed_ += compressed.size();
   chunk_dict_sampled_ = plain.size();
 }
 
@@ -280,33 +295,34 @@ void ColumnWriter::FlushPage() {
   const uint32_t levels_len = static_cast<uint32_t>(levels_buf_.size() - 4);
   std::memcpy(levels_buf_.data(), &levels_len, 4);  // v1 pages prefix levels with their length
 
+  std::string& body = ThreadScratch().body;
   if (mode_ == Mode::kDictionary) {
     // All values of this page are dictionary indices (none when the page has only nulls and the
     // dictionary is still empty: then the page is PLAIN with no values).
-    body_.assign(levels_buf_);
+    body.assign(levels_buf_);
     Encoding enc = Encoding::kPlain;
     if (dict_.size() > 0) {
       enc = Encoding::kRleDictionary;
       const int width = DictionaryBitWidth(dict_.size());
-      body_.push_back(static_cast<char>(width));
-      RleEncoder rle(width, &body_);
+      body.push_back(static_cast<char>(width));
+      RleEncoder rle(width, &body);
       for (uint32_t idx : indices_) rle.Put(idx);
       rle.Flush();
       dict_used_ = true;
     }
-    EmitDataPage(body_, n, enc);
+    EmitDataPage(body, n, enc);
     SampleDictionary();
   } else if (physical_ == PhysicalType::kBoolean) {
-    body_.assign(levels_buf_);
+    body.assign(levels_buf_);
     const char* bits = values_.data() + kHeadroom;
     const size_t count = ValueBytes();
     for (size_t i = 0; i < count; i += 8) {
       uint8_t byte = 0;
       for (size_t j = 0; j < 8 && i + j < count; ++j)
         byte |= static_cast<uint8_t>(bits[i + j]) << j;
-      body_.push_back(static_cast<char>(byte));
+      body.push_back(static_cast<char>(byte));
     }
-    EmitDataPage(body_, n, Encoding::kPlain);
+    EmitDataPage(body, n, Encoding::kPlain);
   } else if (levels_buf_.size() <= kHeadroom) {
     // Put the levels right in front of the values: no copy of the values.
     char* start = values_.data() + kHeadroom - levels_buf_.size();
@@ -314,9 +330,9 @@ void ColumnWriter::FlushPage() {
     EmitDataPage(std::string_view(start, values_.size() - (start - values_.data())), n,
                  Encoding::kPlain);
   } else {
-    body_.assign(levels_buf_);
-    body_.append(values_, kHeadroom);
-    EmitDataPage(body_, n, Encoding::kPlain);
+    body.assign(levels_buf_);
+    body.append(values_, kHeadroom);
+    EmitDataPage(body, n, Encoding::kPlain);
   }
 
   chunk_rows_ += n;
@@ -331,20 +347,22 @@ void ColumnWriter::FlushPage() {
 std::string_view ColumnWriter::Compress(std::string_view body, bool indices) {
   if (options_.compression == Compression::kNone) return body;
   int& level = zstd_levels_[indices ? 1 : 0];
-  compressed_.clear();
-  CompressBlock(options_.compression, body, compressed_, level);
+  std::string& compressed = ThreadScratch().compressed;
+  compressed.clear();
+  CompressBlock(options_.compression, body, compressed, level);
   if (options_.compression == Compression::kZstd && level == 0 && body.size() >= kZstdTrialBytes) {
     // The column's first large page of values (or of dictionary indices) decides their level
     // for the file: ids repeated at random distances (person_id, distinct_id) are ~10 % smaller
     // at level 3, where properties gain 2 % for twice the CPU and random uuids lose (issue #19's
     // note). The data alone decides, so the file is the same on every run.
-    trial_.clear();
-    CompressBlock(options_.compression, body, trial_, kDenseZstdPageLevel);
-    const bool dense = trial_.size() * 100 <= compressed_.size() * (100 - kZstdTrialGainPercent);
+    std::string& trial = ThreadScratch().trial;
+    trial.clear();
+    CompressBlock(options_.compression, body, trial, kDenseZstdPageLevel);
+    const bool dense = trial.size() * 100 <= compressed.size() * (100 - kZstdTrialGainPercent);
     level = dense ? kDenseZstdPageLevel : 1;
-    if (dense) compressed_.swap(trial_);
+    if (dense) compressed.swap(trial);
   }
-  return compressed_;
+  return compressed;
 }
 
 void ColumnWriter::EmitDataPage(std::string_view body, size_t num_values, Encoding enc) {

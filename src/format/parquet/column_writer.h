@@ -95,7 +95,8 @@ class ColumnWriter {
   void SampleDictionary();
   void EmitDataPage(std::string_view body, size_t num_values, Encoding enc);
   // The bytes to store for a page body (`indices`: dictionary indices; else values, or the
-  // dictionary): `body` itself or its compressed form in compressed_.
+  // dictionary): `body` itself or its compressed form in the thread's scratch, valid until the next
+  // call.
   std::string_view Compress(std::string_view body, bool indices);
   // ZSTD pages: the first page of values, and the first of indices, of at least kZstdTrialBytes
   // is compressed at levels 1 and kDenseZstdPageLevel, and the column keeps the dense level for
@@ -146,10 +147,7 @@ class ColumnWriter {
   uint64_t file_dict_sampled_compressed_ = 0;
   uint64_t chunk_dict_sampled_ = 0;
 
-  std::string body_;  // scratch: a page body being assembled
   std::string levels_buf_;
-  std::string compressed_;
-  std::string trial_;  // the page at the dense level while the level is being chosen
   std::string header_;
   int zstd_levels_[2] = {0, 0};  // values, indices; 0: not chosen yet (the page default)
 };
