@@ -221,15 +221,24 @@ void SeenKeys::Spill() {
   memory_used_ = 0;
   runs_.push_back(std::move(run));
   while (runs_.size() >= 2 && runs_.back()->count >= runs_[runs_.size() - 2]->count) {
-    std::unique_ptr<Run> merged = Merge(*runs_[runs_.size() - 2], *runs_.back());
+    std::unique_ptr<Run> newer = std::move(runs_.back());
     runs_.pop_back();
-    runs_.back() = std::move(merged);
+    std::unique_ptr<Run> older = std::move(runs_.back());
+    runs_.pop_back();
+    runs_.push_back(Merge(std::move(older), std::move(newer)));
   }
 }
 
-std::unique_ptr<SeenKeys::Run> SeenKeys::Merge(const Run& older, const Run& newer) {
-  auto merged = std::make_unique<Run>(spill_dir_, older.count + newer.count);
-  Run::Cursor a(older), b(newer);
+std::unique_ptr<SeenKeys::Run> SeenKeys::Merge(std::unique_ptr<Run> older,
+                                               std::unique_ptr<Run> newer) {
+  // Merging reads only the inputs' files: their filters and indexes go first, so that memory
+  // never holds both generations (at 5M keys that was 6 MiB more at the peak).
+  for (Run* input : {older.get(), newer.get()}) {
+    std::vector<uint64_t>().swap(input->bloom);
+    std::vector<Key128>().swap(input->index);
+  }
+  auto merged = std::make_unique<Run>(spill_dir_, older->count + newer->count);
+  Run::Cursor a(*older), b(*newer);
   while (!a.Done() || !b.Done()) {
     // The runs are disjoint: a key enters a run only when no run holds it.
     if (b.Done() || (!a.Done() && Less(a.Peek(), b.Peek()))) {
@@ -245,10 +254,21 @@ std::unique_ptr<SeenKeys::Run> SeenKeys::Merge(const Run& older, const Run& newe
 }
 
 void SeenKeys::Insert(const std::vector<Key128>& keys, std::vector<uint8_t>& fresh) {
+  if (failed_) {
+    throw Error(ErrorKind::kInternal, "InternalError",
+                "duplicate filter used after it failed to spill (its keys are incomplete)");
+  }
   fresh.assign(keys.size(), 0);
   size_t start = 0;
   while (start < keys.size()) {
-    if (memory_used_ == memory_keys_) Spill();
+    if (memory_used_ == memory_keys_) {
+      try {
+        Spill();
+      } catch (...) {
+        failed_ = true;  // keys may be in no run now: any later answer could be wrong
+        throw;
+      }
+    }
     const size_t end = start + std::min(keys.size() - start, memory_keys_ - memory_used_);
     GrowTable(memory_used_ + (end - start));
     const size_t mask = slots_.size() - 1;

@@ -32,7 +32,8 @@ class SeenKeys {
   SeenKeys& operator=(const SeenKeys&) = delete;
 
   // Adds each key; fresh[i] = 1 when keys[i] was not in the set before (a repeat within
-  // `keys` is not fresh). Throws a retryable bx::Error when a run cannot be spilled.
+  // `keys` is not fresh). Throws a retryable bx::Error when a run cannot be spilled; the set is
+  // unusable after that (its later calls throw), as the run using it has failed.
   void Insert(const std::vector<Key128>& keys, std::vector<uint8_t>& fresh);
 
   size_t size() const { return memory_used_ + spilled_; }
@@ -45,7 +46,8 @@ class SeenKeys {
   bool InRuns(Key128 key) const;
   void GrowTable(size_t keys);
   void Spill();
-  std::unique_ptr<Run> Merge(const Run& older, const Run& newer);
+  // Consumes both runs.
+  std::unique_ptr<Run> Merge(std::unique_ptr<Run> older, std::unique_ptr<Run> newer);
 
   size_t memory_keys_;
   std::filesystem::path spill_dir_;
@@ -53,6 +55,7 @@ class SeenKeys {
   size_t memory_used_ = 0;
   size_t spilled_ = 0;
   std::vector<std::unique_ptr<Run>> runs_;  // oldest (largest) first
+  bool failed_ = false;                     // a spill failed: keys may be missing
 };
 
 }  // namespace bx

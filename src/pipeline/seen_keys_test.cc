@@ -76,6 +76,14 @@ TEST(SeenKeys, AnUnusableSpillDirectoryIsARetryableErrorNamingIt) {
         << e.message();
     EXPECT_NE(e.message().find("TMPDIR"), std::string::npos) << e.message();
   }
+  // The keys that were to be spilled are in no run: the set refuses to answer from then on.
+  try {
+    seen.Insert({{1, 1}}, fresh);
+    FAIL() << "answered after a failed spill";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+    EXPECT_NE(e.message().find("failed to spill"), std::string::npos) << e.message();
+  }
 }
 
 TEST(SeenKeys, LeavesNoFileBehind) {
