@@ -274,7 +274,10 @@ void SeenKeys::Insert(const std::vector<Key128>& keys, std::vector<uint8_t>& fre
     const size_t mask = slots_.size() - 1;
     for (size_t i = start; i < end; ++i) {
       if (i + kPrefetchDistance < end) {
-        __builtin_prefetch(&slots_[keys[i + kPrefetchDistance].low & mask], 1);
+        const Key128& ahead = keys[i + kPrefetchDistance];
+        __builtin_prefetch(&slots_[ahead.low & mask], 1);
+        for (const auto& run : runs_)
+          __builtin_prefetch(run->bloom.data() + run->BloomBlock(ahead));
       }
       Key128 key = keys[i];
       if (Empty(key)) key.low = 1;  // (0, 0) marks an empty slot
