@@ -64,15 +64,15 @@ void ParquetEncoder::Add(const RecordBatch& batch, size_t begin, size_t end) {
     const size_t n = std::min<uint64_t>({end - begin, options_.row_group_rows - group_rows_,
                                          static_cast<uint64_t>(kSliceRows),
                                          std::max<uint64_t>(64, room / row_bytes + 1)});
-    if (lanes_[0].columns.empty() && lanes_[1].columns.empty()) AssignLanes(batch);
+    if (order_.empty()) OrderColumns(batch);
+    next_column_.store(0, std::memory_order_relaxed);
     if (n < kParallelRows) {
-      WriteLane(lanes_[0], batch, begin, n);
-      WriteLane(lanes_[1], batch, begin, n);
+      WriteColumns(lanes_[0], batch, begin, n);
     } else {
       if (!helper_) helper_ = std::make_unique<HelperThread>();
-      helper_->Start([this, &batch, begin, n] { WriteLane(lanes_[1], batch, begin, n); });
+      helper_->Start([this, &batch, begin, n] { WriteColumns(lanes_[1], batch, begin, n); });
       try {
-        WriteLane(lanes_[0], batch, begin, n);
+        WriteColumns(lanes_[0], batch, begin, n);
       } catch (...) {
         helper_->Wait();  // not running while the error unwinds the batch it reads
         throw;
@@ -90,24 +90,18 @@ void ParquetEncoder::Add(const RecordBatch& batch, size_t begin, size_t end) {
   }
 }
 
-void ParquetEncoder::AssignLanes(const RecordBatch& batch) {
-  std::vector<size_t> order(columns_.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+void ParquetEncoder::OrderColumns(const RecordBatch& batch) {
+  order_.resize(columns_.size());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
     return batch.column(a).ByteSize() > batch.column(b).ByteSize();
   });
-  uint64_t bytes[2] = {0, 0};
-  for (size_t i : order) {
-    // The caller's lane also reads and filters the rows: it takes the smaller share on a tie.
-    const size_t lane = bytes[1] <= bytes[0] ? 1 : 0;
-    lanes_[lane].columns.push_back(i);
-    bytes[lane] += batch.column(i).ByteSize();
-  }
-  for (Lane& lane : lanes_) std::sort(lane.columns.begin(), lane.columns.end());
 }
 
-void ParquetEncoder::WriteLane(Lane& lane, const RecordBatch& batch, size_t begin, size_t n) {
-  for (const size_t i : lane.columns) {
+void ParquetEncoder::WriteColumns(Lane& lane, const RecordBatch& batch, size_t begin, size_t n) {
+  for (size_t k = next_column_.fetch_add(1, std::memory_order_relaxed); k < order_.size();
+       k = next_column_.fetch_add(1, std::memory_order_relaxed)) {
+    const size_t i = order_[k];
     size_t from = begin, to = begin + n;
     const Column& column = lane.cleaner.Clean(batch.column(i), from, to);
     columns_[i].Write(column, from, to);

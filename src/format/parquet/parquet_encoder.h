@@ -3,6 +3,7 @@
 // writes it when it reaches row_group_bytes (uncompressed) or row_group_rows, and writes the
 // footer on Finish(). Every column is OPTIONAL; see metadata.cc for the type mapping.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -55,23 +56,27 @@ class ParquetEncoder : public Encoder {
  private:
   uint64_t BufferedUncompressedBytes() const;
   void Append(std::string_view bytes);
-  // Splits the columns between the two lanes by the bytes of `batch`'s columns.
-  void AssignLanes(const RecordBatch& batch);
-  // Rows [begin, begin + n) of the lane's columns, cleaned and encoded.
+  // The columns by the bytes they take in `batch`, largest first: the order they are claimed in.
+  void OrderColumns(const RecordBatch& batch);
+  // Claims columns one at a time (next_column_) and encodes rows [begin, begin + n) of each.
   struct Lane;
-  void WriteLane(Lane& lane, const RecordBatch& batch, size_t begin, size_t n);
+  void WriteColumns(Lane& lane, const RecordBatch& batch, size_t begin, size_t n);
 
   const Schema& schema_;
   std::unique_ptr<ByteSink> sink_;
   ParquetOptions options_;
   std::vector<parquet::ColumnWriter> columns_;
-  // The columns are encoded (cleaned, paged, compressed) in two lanes at once: the caller's
-  // thread and a helper. Columns are independent, so the file is the same bytes either way.
+  // The columns are encoded (cleaned, paged, compressed) in two lanes at once, the caller's
+  // thread and a helper, each claiming the next column of order_ until none is left: the
+  // largest first, so that the lanes end close together however the costs per byte differ
+  // (dictionary hashing, JSON checks, compression). A column is written by one lane per slice
+  // and columns are independent, so the file is the same bytes whichever lane wrote what.
   struct Lane {
-    std::vector<size_t> columns;
     ColumnCleaner cleaner;
   };
   Lane lanes_[2];
+  std::vector<size_t> order_;
+  std::atomic<size_t> next_column_{0};
   std::unique_ptr<HelperThread> helper_;  // runs lanes_[1]; made with the first large slice
   std::vector<parquet::RowGroupMeta> row_groups_;
   uint64_t group_rows_ = 0;
