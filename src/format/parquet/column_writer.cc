@@ -272,13 +272,16 @@ uint64_t ColumnWriter::EstimatedCompressedBytes(double default_ratio) const {
 
 void ColumnWriter::SampleDictionary() {
   constexpr uint64_t kSampleBytes = 16 << 10;
+  // A prefix of the new entries is sample enough: compressing all of them (MiBs of person
+  // properties at once) cost CPU and a scratch buffer of their size on every lane.
+  constexpr uint64_t kMaxSampleBytes = 256 << 10;
   const std::string& plain = dict_.plain();
   if (options_.compression == Compression::kNone ||
       plain.size() - chunk_dict_sampled_ < kSampleBytes) {
     return;
   }
   const std::string_view sample(plain.data() + chunk_dict_sampled_,
-                                plain.size() - chunk_dict_sampled_);
+                                std::min(plain.size() - chunk_dict_sampled_, kMaxSampleBytes));
   std::string& compressed = ThreadScratch().compressed;
   compressed.clear();
   CompressBlock(options_.compression, sample, compressed, zstd_levels_[0]);
