@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,7 @@ constexpr size_t kBufferKeys = 4096;
 // How many keys ahead a table slot is fetched into the cache: the table outgrows the caches,
 // and a miss per row was most of the filter's cost.
 constexpr size_t kPrefetchDistance = 8;
+constexpr size_t kSmallTableSlots = size_t{1} << 14;  // 256 KiB
 
 // A lambda, not a function, so that std::sort inlines it.
 constexpr auto Less = [](const Key128& a, const Key128& b) {
@@ -193,6 +195,9 @@ bool SeenKeys::InRuns(Key128 key) const {
 void SeenKeys::GrowTable(size_t keys) {
   size_t size = slots_.empty() ? 1 << 10 : slots_.size();
   while (keys * 2 > size) size *= 2;
+  // Past a small table, straight to the largest it will be (memory_keys_ at half load): growing
+  // by doubling to it held the old table beside the new one, 1.5x the largest at the peak.
+  if (size > kSmallTableSlots) size = std::max(size, std::bit_ceil(memory_keys_ * 2));
   if (size == slots_.size()) return;
   std::vector<Key128> old = std::move(slots_);
   slots_.assign(size, Key128{});
