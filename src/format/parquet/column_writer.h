@@ -95,8 +95,8 @@ class ColumnWriter {
   void SampleDictionary();
   void EmitDataPage(std::string_view body, size_t num_values, Encoding enc);
   // The bytes to store for a page body (`indices`: dictionary indices; else values, or the
-  // dictionary): `body` itself or its compressed form in the thread's scratch, valid until the next
-  // call.
+  // dictionary): `body` itself or its compressed form in the thread's scratch (valid until the
+  // thread's next call).
   std::string_view Compress(std::string_view body, bool indices);
   // ZSTD pages: the first page of values, and the first of indices, of at least kZstdTrialBytes
   // is compressed at levels 1 and kDenseZstdPageLevel, and the column keeps the dense level for
