@@ -23,7 +23,8 @@ constexpr size_t kBufferKeys = 4096;
 // How many keys ahead a table slot is fetched into the cache: the table outgrows the caches,
 // and a miss per row was most of the filter's cost.
 constexpr size_t kPrefetchDistance = 8;
-constexpr size_t kSmallTableSlots = size_t{1} << 14;  // 256 KiB
+// Runs of up to 32Ki keys keep a table of at most 1 MiB; past that it goes to its largest.
+constexpr size_t kSmallTableSlots = size_t{1} << 16;  // 1 MiB
 
 // A lambda, not a function, so that std::sort inlines it.
 constexpr auto Less = [](const Key128& a, const Key128& b) {
