@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/fd_io.h"
 
 namespace bx {
 namespace {
@@ -52,26 +53,19 @@ void LocalFileSink::Append(std::string_view bytes) {
   written_ += bytes.size();
   if (buffer_.size() + bytes.size() > kBufferSize) FlushBuffer();
   if (bytes.size() >= kBufferSize) {
-    buffer_.append(bytes);
-    FlushBuffer();
+    WriteAll(bytes);  // from where it is: the buffer stays at its size
   } else {
     buffer_.append(bytes);
   }
 }
 
 void LocalFileSink::FlushBuffer() {
-  const char* p = buffer_.data();
-  size_t left = buffer_.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw IoError("cannot write", temp_path_, errno);
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  WriteAll(buffer_);
   buffer_.clear();
+}
+
+void LocalFileSink::WriteAll(std::string_view bytes) {
+  if (!WriteFully(fd_, bytes)) throw IoError("cannot write", temp_path_, errno);
 }
 
 void LocalFileSink::Finish() {

@@ -22,6 +22,7 @@ class LocalFileSink : public ByteSink {
 
  private:
   void FlushBuffer();
+  void WriteAll(std::string_view bytes);
 
   std::filesystem::path path_;
   std::filesystem::path temp_path_;

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "base/error.h"
+#include "base/fd_io.h"
 
 namespace bx {
 namespace {
@@ -102,15 +104,9 @@ struct SeenKeys::Run {
     if (buffer.size() == kBufferKeys) Flush();
   }
   void Flush() {
-    const char* p = reinterpret_cast<const char*>(buffer.data());
-    size_t left = buffer.size() * sizeof(Key128);
-    while (left > 0) {
-      const ssize_t n = write(fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw SpillError(dir, "writing");
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
+    const std::string_view bytes(reinterpret_cast<const char*>(buffer.data()),
+                                 buffer.size() * sizeof(Key128));
+    if (!WriteFully(fd, bytes)) throw SpillError(dir, "writing");
     buffer.clear();
   }
 

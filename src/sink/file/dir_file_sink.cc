@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "base/fd_io.h"
+
 namespace bx {
 namespace {
 
@@ -37,17 +39,7 @@ void DirFileSink::FlushBuffer() {
 }
 
 void DirFileSink::WriteAll(std::string_view bytes) {
-  const char* p = bytes.data();
-  size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw FileError("cannot write", dir_.path() / name_, errno);
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  if (!WriteFully(fd_, bytes)) throw FileError("cannot write", dir_.path() / name_, errno);
 }
 
 void DirFileSink::Finish() {
