@@ -1,12 +1,12 @@
 #pragma once
-// The set of 128-bit row hashes a run has seen, in bounded memory (issue #19: an interval of any
-// size must export within a fixed budget). Up to `memory_keys` keys live in an open-addressing
+// The set of 128-bit row hashes a run has seen, in little memory (issue #19: an interval of any
+// size should export within a fixed budget). Up to `memory_keys` keys live in an open-addressing
 // table (16 bytes a slot at half load); when it fills, its keys are sorted and spilled to an
 // unnamed temporary file as a run, kept in memory only as a Bloom filter (12 bits a key) and a
 // sparse index (one key in 256). A key the filter passes is looked up with one read of a 4 KiB
 // block. Runs are merged pairwise as they pile up (like a binary counter), so there are about
 // log2(keys / memory_keys) of them: a 5M-row interval holds 8 MiB of table and ~8 MiB of
-// filters instead of 256 MiB of table. 2^18 keys in memory rather than 2^19: 16 MiB less at the
+// filters instead of 256 MiB of table; the filters and indexes grow by 1.6 bytes a key. 2^18 keys in memory rather than 2^19: 16 MiB less at the
 // peak, the same CPU with the filters' blocks prefetched (paired runs).
 
 #include <cstddef>
