@@ -32,7 +32,7 @@ const hours = (await c.runAndReadAll(
   'SELECT DISTINCT epoch_us(_inserted_at) // 3600000000 AS h FROM ev ORDER BY h'))
   .getRows().map((r) => Number(r[0]));
 
-// The COPY statements of one format, and the directory they write into.
+// The COPY statements that write one format into `dir`.
 function copies(format, ext, dir) {
   const options = `FORMAT ${format}, COMPRESSION zstd`;
   if (layout === 'day') return [`COPY ev TO ${q(`${dir}/duckdb.${ext}`)} (${options})`];
