@@ -23,4 +23,19 @@ bool WriteFully(int fd, std::string_view bytes) {
   return true;
 }
 
+FdWriteBuffer::FdWriteBuffer(size_t capacity) : capacity_(capacity) { buffer_.reserve(capacity_); }
+
+bool FdWriteBuffer::Append(int fd, std::string_view bytes) {
+  if (buffer_.size() + bytes.size() > capacity_ && !Flush(fd)) return false;
+  if (bytes.size() >= capacity_) return WriteFully(fd, bytes);
+  buffer_.append(bytes);
+  return true;
+}
+
+bool FdWriteBuffer::Flush(int fd) {
+  if (!WriteFully(fd, buffer_)) return false;
+  buffer_.clear();
+  return true;
+}
+
 }  // namespace bx

@@ -8,12 +8,9 @@
 #include <cstring>
 
 #include "base/error.h"
-#include "base/fd_io.h"
 
 namespace bx {
 namespace {
-
-constexpr size_t kBufferSize = 1 << 20;
 
 Error IoError(const std::string& what, const std::filesystem::path& path, int err) {
   // A full disk will not fix itself by retrying at once, but a later attempt may succeed once
@@ -44,33 +41,20 @@ LocalFileSink::LocalFileSink(std::filesystem::path path)
   CreateDirectories(path_.parent_path());
   fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw IoError("cannot create", temp_path_, errno);
-  buffer_.reserve(kBufferSize);
 }
 
 LocalFileSink::~LocalFileSink() { Abort(); }
 
 void LocalFileSink::Append(std::string_view bytes) {
   written_ += bytes.size();
-  if (buffer_.size() + bytes.size() > kBufferSize) FlushBuffer();
-  if (bytes.size() >= kBufferSize) {
-    WriteAll(bytes);  // from where it is: the buffer stays at its size
-  } else {
-    buffer_.append(bytes);
-  }
+  if (!out_.Append(fd_, bytes)) ThrowWriteError();
 }
 
-void LocalFileSink::FlushBuffer() {
-  WriteAll(buffer_);
-  buffer_.clear();
-}
-
-void LocalFileSink::WriteAll(std::string_view bytes) {
-  if (!WriteFully(fd_, bytes)) throw IoError("cannot write", temp_path_, errno);
-}
+void LocalFileSink::ThrowWriteError() const { throw IoError("cannot write", temp_path_, errno); }
 
 void LocalFileSink::Finish() {
   if (fd_ < 0) throw Error(ErrorKind::kInternal, "InternalError", "file sink finished twice");
-  FlushBuffer();
+  if (!out_.Flush(fd_)) ThrowWriteError();
   if (::fsync(fd_) != 0) throw IoError("cannot fsync", temp_path_, errno);
   ::close(fd_);
   fd_ = -1;

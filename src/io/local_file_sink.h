@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "base/fd_io.h"
 #include "io/byte_sink.h"
 
 namespace bx {
@@ -21,13 +22,12 @@ class LocalFileSink : public ByteSink {
   uint64_t BytesWritten() const override { return written_; }
 
  private:
-  void FlushBuffer();
-  void WriteAll(std::string_view bytes);
+  [[noreturn]] void ThrowWriteError() const;
 
   std::filesystem::path path_;
   std::filesystem::path temp_path_;
   int fd_ = -1;
-  std::string buffer_;
+  FdWriteBuffer out_;
   uint64_t written_ = 0;
 };
 

@@ -2,7 +2,7 @@
 // Rows equal on the model's dedup columns (events: event, distinct_id, uuid) are exported once
 // per run: a source may hold the same event twice (a client retried), and a run must not.
 // Remembers a 128-bit hash per row seen in the run (collisions are negligible at 2^-128) in a
-// SeenKeys: bounded memory, spilling to a temporary file past a quarter of a million rows.
+// SeenKeys: an 8 MiB table, spilling to a temporary file past a quarter of a million rows.
 
 #include <cstdint>
 #include <string>

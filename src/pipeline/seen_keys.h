@@ -6,8 +6,9 @@
 // sparse index (one key in 256). A key the filter passes is looked up with one read of a 4 KiB
 // block. Runs are merged pairwise as they pile up (like a binary counter), so there are about
 // log2(keys / memory_keys) of them: a 5M-row interval holds 8 MiB of table and ~8 MiB of
-// filters instead of 256 MiB of table; the filters and indexes grow by 1.6 bytes a key. 2^18 keys in memory rather than 2^19: 16 MiB less at the
-// peak, the same CPU with the filters' blocks prefetched (paired runs).
+// filters instead of 256 MiB of table; the filters and indexes grow by 1.6 bytes a key. 2^18 keys
+// in memory rather than 2^19: 16 MiB less at the peak, the same CPU with the filters' blocks
+// prefetched (paired runs).
 
 #include <cstddef>
 #include <cstdint>

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "base/fd_io.h"
 #include "io/byte_sink.h"
 #include "sink/file/dir_handle.h"
 
@@ -20,13 +21,12 @@ class DirFileSink : public ByteSink {
   uint64_t BytesWritten() const override { return written_; }
 
  private:
-  void FlushBuffer();
-  void WriteAll(std::string_view bytes);
+  [[noreturn]] void ThrowWriteError() const;
 
   DirHandle dir_;
   std::string name_;
   int fd_ = -1;
-  std::string buffer_;
+  FdWriteBuffer out_;
   uint64_t written_ = 0;
 };
 
